@@ -1,0 +1,14 @@
+/** Exit codes of the `lifeline` command; documented in the README. */
+export const EXIT = {
+  OK: 0,
+  /** The input was understood and found wrong: invalid configuration, failed check. */
+  INVALID: 1,
+  /** The command line itself is wrong: unknown command or option, missing argument. */
+  USAGE: 2,
+  /** The agent could not be reached or answered with a server error. */
+  UNAVAILABLE: 3,
+  /** The agent refused the token (401) or its role (403). */
+  DENIED: 4,
+  /** The request lost a race: stale revision (409/412). */
+  CONFLICT: 5,
+} as const;

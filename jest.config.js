@@ -1,0 +1,35 @@
+// Three jest projects: pure/unit logic of the agent (node), real-process integration
+// tests of the agent (node, serial, tools installed by globalSetup), and the Grafana
+// plugin (jsdom, Grafana's scaffolded transform settings).
+process.env.TZ = 'UTC';
+const grafana = require('./.config/jest.config');
+
+const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2022' } }];
+
+module.exports = {
+  testTimeout: 60000,
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+      transform: { '^.+\\.(t|j)sx?$': swc },
+    },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      transform: { '^.+\\.(t|j)sx?$': swc },
+      globalSetup: '<rootDir>/test/setup/global-setup.js',
+    },
+    {
+      ...grafana,
+      // d3-color (pulled in by @grafana/data) ships only .mjs: let swc transform it too.
+      transform: { '^.+\\.(m?js|tsx?|jsx)$': Object.values(grafana.transform)[0] },
+      displayName: 'plugin',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/test/plugin/**/*.test.{ts,tsx}'],
+      setupFilesAfterEnv: ['<rootDir>/jest-setup.js'],
+    },
+  ],
+};

@@ -1,0 +1,13 @@
+// Debian packages the real-process tests drive, by the command they provide.
+'use strict';
+module.exports = {
+  snmptrap: 'snmp',
+  snmpinform: 'snmp',
+  snmptrapd: 'snmptrapd',
+  ipmi_sim: 'openipmi',
+  ipmitool: 'ipmitool',
+  promtool: 'prometheus',
+  prometheus: 'prometheus',
+  ip: 'iproute2',
+  nft: 'nftables',
+};
