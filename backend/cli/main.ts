@@ -3,7 +3,12 @@
  * `lifeline`: the agent and the operator's command line. Exit codes are in exit-codes.ts.
  */
 import { Command, CommanderError } from 'commander';
+import { registerAgentCommand } from './commands/agent';
 import { registerConfigCommands } from './commands/config';
+import { registerOperationCommands } from './commands/operations';
+import { registerTokenCommands } from './commands/token';
+import { registerTrapCommands } from './commands/trap';
+import { CliError } from './client';
 import { EXIT } from './exit-codes';
 import { VERSION } from '../version';
 
@@ -14,7 +19,11 @@ export function buildProgram(): Command {
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  registerAgentCommand(program);
   registerConfigCommands(program);
+  registerOperationCommands(program);
+  registerTrapCommands(program);
+  registerTokenCommands(program);
   program.addHelpText(
     'after',
     `\nExit codes: ${EXIT.OK} ok, ${EXIT.INVALID} invalid input, ${EXIT.USAGE} usage error, ` +
@@ -37,6 +46,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) {
       const quiet = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(e.code);
       return quiet ? EXIT.OK : EXIT.USAGE;
+    }
+    if (e instanceof CliError) {
+      process.stderr.write(`lifeline: ${e.message}\n`);
+      return e.exitCode;
     }
     process.stderr.write(`lifeline: ${(e as Error).message}\n`);
     return EXIT.INVALID;

@@ -115,6 +115,8 @@ describe('lifeline config show', () => {
       'partition',
       'fencing',
       'groups',
+      'traps',
+      'api',
       'monitors',
     ]);
   });

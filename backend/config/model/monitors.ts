@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { count, millis, name, utf8Length } from './primitives';
+import { petClassification } from './traps';
 
 export const BMCNOTICE = 'BMCNOTICE';
 export const DEFAULT_TRAP_PORT = 162;
@@ -101,6 +102,7 @@ export const messageReceiveMonitor = z.strictObject({
     .record(z.string(), z.strictObject({ keyword }))
     .default({})
     .meta({ description: 'Per-server keyword overrides ("Monitor(special)" individual server settings).' }),
+  pet: petClassification.prefault({}),
 });
 
 export const monitor = z.discriminatedUnion('type', [userModeMonitor, messageReceiveMonitor], {

@@ -7,6 +7,8 @@ import { group } from './groups';
 import { monitor } from './monitors';
 import { fencing, partition } from './protection';
 import { clusterSettings, interconnect, server } from './topology';
+import { traps } from './traps';
+import { api } from './api';
 
 /**
  * Size limits. They bound memory and work per heartbeat round and per status snapshot,
@@ -47,6 +49,8 @@ export const clusterConfigSchema = z
       .max(LIMITS.groups, tooMany('groups', LIMITS.groups))
       .default([])
       .meta({ description: 'Failover groups.' }),
+    traps: traps.prefault({}),
+    api: api.prefault({}),
     monitors: z
       .array(monitor)
       .max(LIMITS.monitors, tooMany('monitors', LIMITS.monitors))

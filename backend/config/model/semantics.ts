@@ -37,6 +37,8 @@ export function checkSemantics(config: ClusterConfig): Problem[] {
   const listeners: TrapListener[] = [];
   config.monitors.forEach((m, i) => checkMonitor(config, m, i, serverNames, resources, report, listeners));
   checkTrapPorts(listeners, report);
+  checkSnmpUsers(config, report);
+  uniqueNames(config.api.tokens, ['api', 'tokens'], report);
   return problems;
 }
 
@@ -308,4 +310,19 @@ function checkTrapPorts(listeners: TrapListener[], report: Report) {
       );
     }
   }
+}
+
+function checkSnmpUsers(config: ClusterConfig, report: Report) {
+  const seen = new Map<string, number>();
+  config.traps.users.forEach((u, i) => {
+    const path: PathPart[] = ['traps', 'users', i];
+    const first = seen.get(u.name);
+    if (first !== undefined) {
+      report([...path, 'name'], `"${u.name}" is already used by traps.users[${first}]`);
+    }
+    seen.set(u.name, i);
+    if (u.privProtocol !== 'none' && u.privKey === undefined) {
+      report([...path, 'privKey'], `is required when privProtocol is ${u.privProtocol}`);
+    }
+  });
 }

@@ -1,0 +1,61 @@
+/**
+ * The agent's HTTP API under /api/v1 (and /metrics for Prometheus), as an express app:
+ * security headers, size limits, bearer tokens with roles, JSON errors.
+ */
+import express from 'express';
+import helmet from 'helmet';
+import { Counter } from 'prom-client';
+import { authenticate, requireRole } from './auth';
+import type { AgentContext } from './context';
+import { errorHandler } from './errors';
+import { eventRoutes } from './routes/events';
+import { healthRoutes } from './routes/health';
+import { monitorRoutes } from './routes/monitors';
+import { notifyRoutes } from './routes/notify';
+import type { TokenStore } from './tokens';
+
+export interface ApiOptions {
+  tokens: TokenStore;
+  publicMetrics: boolean;
+  log: { error: (o: object, m: string) => void };
+}
+
+export function createApp(ctx: AgentContext, options: ApiOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(helmet());
+  app.use(express.json({ limit: '4mb' }));
+
+  const failures = new Counter({
+    name: 'lifeline_api_auth_failures_total',
+    help: 'Rejected API authentications, by reason.',
+    labelNames: ['reason'],
+    registers: [ctx.registry],
+  });
+  const auth = authenticate({ tokens: options.tokens, failures });
+
+  const metrics: express.RequestHandler = async (_req, res, next) => {
+    try {
+      res.setHeader('Content-Type', ctx.registry.contentType);
+      res.end(await ctx.registry.metrics());
+    } catch (e) {
+      next(e);
+    }
+  };
+  app.get('/metrics', ...(options.publicMetrics ? [] : [auth, requireRole('viewer')]), metrics);
+
+  const v1 = express.Router();
+  v1.use(healthRoutes(ctx));
+  v1.use(auth);
+  v1.get('/metrics', requireRole('viewer'), metrics);
+  v1.use(eventRoutes(ctx));
+  v1.use(monitorRoutes(ctx));
+  v1.use(notifyRoutes(ctx));
+  app.use('/api/v1', v1);
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+  app.use(errorHandler(options.log));
+  return app;
+}

@@ -1,0 +1,17 @@
+import type { Registry } from 'prom-client';
+import type { ClusterConfig } from '../config/model';
+import type { EventLog } from '../events/event-log';
+import type { MonitorBoard } from '../monitors/monitor-board';
+import type { TrapIntake } from '../traps/intake';
+
+/** What the API routes need from the running agent (kept small so routes test easily). */
+export interface AgentContext {
+  self: string;
+  config: () => ClusterConfig;
+  revision: () => { revision: number; hash: string };
+  events: EventLog;
+  board: MonitorBoard;
+  intake: TrapIntake;
+  registry: Registry;
+  ready: () => { ready: boolean; reasons: string[] };
+}

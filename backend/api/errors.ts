@@ -1,0 +1,27 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { z } from 'zod';
+import { formatPath, problemsFromZod } from '../config/model';
+
+/** 400 with every problem and its path, the same shape as configuration errors. */
+export function badRequest(res: Response, error: z.ZodError) {
+  res.status(400).json({
+    error: 'invalid request',
+    problems: problemsFromZod(error).map((p) => ({ path: formatPath(p.path), message: p.message })),
+  });
+}
+
+/** Last resort: malformed JSON and oversized bodies are client errors; anything else is logged, never shown. */
+export function errorHandler(log: { error: (o: object, m: string) => void }) {
+  return (err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    if (err.type === 'entity.parse.failed') {
+      res.status(400).json({ error: 'the request body is not valid JSON' });
+    } else if (err.type === 'entity.too.large') {
+      res.status(413).json({ error: 'the request body is too large' });
+    } else if (err.status && err.status >= 400 && err.status < 500) {
+      res.status(err.status).json({ error: err.message });
+    } else {
+      log.error({ err: { message: err.message, name: err.name } }, 'API request failed');
+      res.status(500).json({ error: 'internal error' });
+    }
+  };
+}

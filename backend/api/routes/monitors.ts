@@ -1,0 +1,39 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { AgentContext } from '../context';
+import { requireRole } from '../auth';
+import { badRequest } from '../errors';
+
+const clearBody = z.strictObject({ server: z.string().max(63).optional() }).default({});
+
+export function monitorRoutes(ctx: AgentContext): Router {
+  const r = Router();
+  r.get('/monitors', requireRole('viewer'), (_req, res) => {
+    res.json({ monitors: ctx.board.list() });
+  });
+
+  r.post('/monitors/:name/clear', requireRole('operator'), (req: Request, res: Response) => {
+    const name = String(req.params.name);
+    const body = clearBody.safeParse(req.body ?? {});
+    if (!body.success) {
+      badRequest(res, body.error);
+      return;
+    }
+    if (!ctx.board.has(name)) {
+      res.status(404).json({ error: `no monitor is named "${name}"` });
+      return;
+    }
+    const cleared = ctx.board.clear(name, body.data.server, `cleared by ${req.principal?.name ?? 'unknown'}`);
+    ctx.events.append({
+      time: Date.now(),
+      server: body.data.server ?? ctx.self,
+      type: 'monitor-clear',
+      class: 'informational',
+      monitor: name,
+      source: `api:${req.principal?.name}`,
+      summary: `monitor ${name} cleared by ${req.principal?.name} (${cleared} server${cleared === 1 ? '' : 's'})`,
+    });
+    res.json({ monitor: name, cleared });
+  });
+  return r;
+}

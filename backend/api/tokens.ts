@@ -1,0 +1,72 @@
+/**
+ * Bearer tokens. Only SHA-256 hashes are stored (configuration or token file); a
+ * presented token is hashed and compared with every stored hash in constant time, so
+ * neither the tokens nor their number leak through timing.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
+import { load } from 'js-yaml';
+import { z } from 'zod';
+import { ROLES, type Role } from '../config/model';
+import { apiToken } from '../config/model/api';
+
+export interface TokenEntry {
+  name: string;
+  role: Role;
+  sha256: string;
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** A new random token (256 bits, URL-safe) and the line to store for it. */
+export function createToken(name: string, role: Role): { token: string; entry: TokenEntry } {
+  const token = `llt_${randomBytes(32).toString('base64url')}`;
+  return { token, entry: { name, role, sha256: hashToken(token) } };
+}
+
+export function readTokenFile(file: string): TokenEntry[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`cannot read token file ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  const parsed = z.array(apiToken).safeParse(load(text) ?? []);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new Error(`token file ${file}: [${first.path.join('.')}] ${first.message}`);
+  }
+  return parsed.data;
+}
+
+export const ROLE_RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+
+export class TokenStore {
+  private readonly entries: Array<TokenEntry & { digest: Buffer }>;
+
+  constructor(entries: TokenEntry[]) {
+    this.entries = entries.map((e) => ({ ...e, digest: Buffer.from(e.sha256, 'hex') }));
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** The holder of a presented token, or undefined. Examines every entry whatever matches. */
+  authenticate(token: string): TokenEntry | undefined {
+    const digest = createHash('sha256').update(token, 'utf8').digest();
+    let found: TokenEntry | undefined;
+    for (const e of this.entries) {
+      if (timingSafeEqual(digest, e.digest) && found === undefined) {
+        found = e;
+      }
+    }
+    return found;
+  }
+}
+
+export function isRole(s: string): s is Role {
+  return (ROLES as readonly string[]).includes(s);
+}

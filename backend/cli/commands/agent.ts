@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { Agent, ConfigError } from '../../agent/agent';
+import { createLogger } from '../../log';
+import { EXIT } from '../exit-codes';
+
+export function registerAgentCommand(program: Command) {
+  program
+    .command('agent')
+    .description('run the agent for one server of the cluster (foreground; stop with SIGTERM)')
+    .requiredOption('--config <file>', 'cluster configuration file (YAML or JSON)')
+    .requiredOption('--server <name>', 'which server of the configuration this agent is')
+    .option('--state-dir <dir>', 'where the config store and event log live', '/var/lib/lifeline')
+    .option('--tokens <file...>', 'extra API token files (YAML lists of {name, role, sha256})')
+    .action(async (opts: { config: string; server: string; stateDir: string; tokens?: string[] }) => {
+      const log = createLogger(opts.server);
+      let agent: Agent;
+      try {
+        agent = await Agent.start({
+          configFile: opts.config,
+          server: opts.server,
+          stateDir: opts.stateDir,
+          tokenFiles: opts.tokens,
+          log,
+        });
+      } catch (e) {
+        log.fatal({ error: (e as Error).message }, 'agent could not start');
+        process.stderr.write(`lifeline agent: ${(e as Error).message}\n`);
+        process.exitCode = e instanceof ConfigError ? EXIT.INVALID : EXIT.UNAVAILABLE;
+        return;
+      }
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          log.info({ signal }, 'agent stopping');
+          agent.stop().then(resolve, resolve);
+        };
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        process.once('SIGINT', () => stop('SIGINT'));
+      });
+    });
+}

@@ -1,0 +1,120 @@
+import type { Command } from 'commander';
+import { clientFrom, withConnection, type ClientOptions } from '../client';
+import type { StoredEvent } from '../../events/event-log';
+import type { MonitorState } from '../../monitors/monitor-board';
+
+export function registerOperationCommands(program: Command) {
+  withConnection(
+    program
+      .command('notify')
+      .description('send an external notification to the agent: matching message-receive monitors go into error')
+      .requiredOption('--category <category>', 'monitor category (e.g. BMCNOTICE or your own)')
+      .option('--keyword <keyword>', 'monitor keyword')
+      .option('--message <text>', 'free text kept in the event log')
+      .option('--server <name>', 'the server concerned (default: the agent’s own)')
+  ).action(async (opts: ClientOptions & { category: string; keyword?: string; message?: string; server?: string }) => {
+    const r = await clientFrom(opts).request<{ monitors: string[] }>('POST', '/notify', {
+      category: opts.category,
+      keyword: opts.keyword,
+      message: opts.message,
+      server: opts.server,
+    });
+    process.stdout.write(
+      r.monitors.length ? `monitors in error: ${r.monitors.join(', ')}\n` : 'no monitor matched (logged as an event)\n'
+    );
+  });
+
+  const monitor = program.command('monitor').description('list and clear monitors');
+  withConnection(
+    monitor.command('list').description('monitor status per server').option('--json', 'print JSON')
+  ).action(async (opts: ClientOptions & { json?: boolean }) => {
+    const r = await clientFrom(opts).request<{ monitors: MonitorState[] }>('GET', '/monitors');
+    if (opts.json) {
+      process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+      return;
+    }
+    for (const m of r.monitors) {
+      process.stdout.write(`${m.monitor.padEnd(20)} ${m.server.padEnd(12)} ${m.status.padEnd(9)} ${m.reason}\n`);
+    }
+  });
+  withConnection(
+    monitor
+      .command('clear')
+      .description('clear a monitor error (all servers, or one)')
+      .argument('<name>', 'monitor name')
+      .option('--server <name>', 'only on this server')
+  ).action(async (name: string, opts: ClientOptions & { server?: string }) => {
+    const r = await clientFrom(opts).request<{ cleared: number }>(
+      'POST',
+      `/monitors/${encodeURIComponent(name)}/clear`,
+      { server: opts.server }
+    );
+    process.stdout.write(`${name}: cleared on ${r.cleared} server(s)\n`);
+  });
+
+  withConnection(
+    program
+      .command('events')
+      .description('the event log (newest first)')
+      .option('--server <name>', 'only this server')
+      .option('--class <class>', 'fatal, recoverable or informational')
+      .option('--type <type>', 'trap, notify, monitor, recovery-request, ...')
+      .option('--since <minutes>', 'only the last N minutes')
+      .option('--limit <n>', 'at most N events', '50')
+      .option('--json', 'print JSON')
+      .option('--follow', 'then keep printing new events as they arrive')
+  ).action(
+    async (
+      opts: ClientOptions & {
+        server?: string;
+        class?: string;
+        type?: string;
+        since?: string;
+        limit: string;
+        json?: boolean;
+        follow?: boolean;
+      }
+    ) => {
+      const client = clientFrom(opts);
+      const q = new URLSearchParams({ limit: opts.limit });
+      if (opts.server) {q.set('server', opts.server);}
+      if (opts.class) {q.set('class', opts.class);}
+      if (opts.type) {q.set('type', opts.type);}
+      if (opts.since) {q.set('from', String(Date.now() - Number(opts.since) * 60_000));}
+      const r = await client.request<{ events: StoredEvent[] }>('GET', `/events?${q.toString()}`);
+      const print = (e: StoredEvent) =>
+        process.stdout.write(
+          opts.json
+            ? JSON.stringify(e) + '\n'
+            : `${new Date(e.time).toISOString()} #${e.id} ${e.class.padEnd(13)} ${e.server.padEnd(10)} ${e.type.padEnd(16)} ${e.summary}${e.repeats > 1 ? ` (x${e.repeats})` : ''}\n`
+        );
+      [...r.events].reverse().forEach(print);
+      if (opts.follow) {
+        await follow(client.url, client.authHeaders(), print);
+      }
+    }
+  );
+}
+
+/** Prints server-sent events until the stream ends or the user interrupts. */
+async function follow(url: string, headers: Record<string, string>, print: (e: StoredEvent) => void) {
+  const res = await fetch(`${url}/api/v1/events/stream`, { headers });
+  if (!res.ok || !res.body) {
+    throw new Error(`event stream: ${res.status}`);
+  }
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const data = block.split('\n').find((l) => l.startsWith('data: '));
+      if (data) {
+        const e = JSON.parse(data.slice(6));
+        print({ repeats: 1, lastTime: e.time, ...e });
+      }
+    }
+  }
+}

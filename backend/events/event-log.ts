@@ -1,0 +1,280 @@
+/**
+ * The agent's event log: every accepted trap, notification and state change, in an
+ * embedded SQLite database (better-sqlite3), queryable by time, server, type and class.
+ *
+ * Writes never happen on the intake's hot path: `append` queues in memory and a timer
+ * flushes the queue in one transaction. Storms are folded before they reach the disk:
+ * the same PET seen again (same GUID and sequence: BMCs resend until acknowledged, and
+ * may send to several agents) and identical events within the burst window become one
+ * row with a repeat count. The queue is bounded; if the disk cannot keep up, new rows
+ * are dropped and counted, never the process. Retention by count and age runs on flush.
+ */
+import Database from 'better-sqlite3';
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export type EventClass = 'fatal' | 'recoverable' | 'informational';
+
+export interface NewEvent {
+  time: number; // ms since epoch
+  server: string;
+  type: string; // 'trap' | 'notify' | 'monitor' | 'recovery-request' | ...
+  class: EventClass;
+  source?: string;
+  monitor?: string;
+  summary: string;
+  fields?: Record<string, unknown>;
+  raw?: string; // hex
+  /** Same key again (ever, while remembered): a repeat, e.g. a resent PET (GUID + sequence). */
+  dedupeKey?: string;
+  /** Same key within the burst window: a repeat of an identical event. */
+  burstKey?: string;
+}
+
+export interface StoredEvent {
+  id: number;
+  time: number;
+  lastTime: number;
+  repeats: number;
+  server: string;
+  type: string;
+  class: EventClass;
+  source: string | null;
+  monitor: string | null;
+  summary: string;
+  fields: Record<string, unknown> | null;
+  raw: string | null;
+}
+
+export interface EventQuery {
+  from?: number;
+  to?: number;
+  server?: string;
+  type?: string;
+  class?: EventClass;
+  /** Return events with id below this (paging backwards). */
+  before?: number;
+  limit?: number;
+}
+
+export interface EventLogOptions {
+  maxEvents: number;
+  maxAgeMs: number;
+  burstWindowMs: number;
+  flushIntervalMs?: number;
+  maxQueue?: number;
+  now?: () => number;
+}
+
+export interface EventLogStats {
+  appended: number;
+  repeats: number;
+  dropped: number;
+  written: number;
+  flushes: number;
+}
+
+interface Pending {
+  event: NewEvent & { id: number };
+}
+
+/** Remembered keys are bounded so a storm of distinct events cannot grow memory either. */
+const MAX_KEYS = 100_000;
+
+export class EventLog extends EventEmitter {
+  private readonly db: Database.Database;
+  private readonly queue: Pending[] = [];
+  private readonly repeatsPending = new Map<number, { count: number; lastTime: number }>();
+  private readonly dedupe = new Map<string, number>();
+  private readonly bursts = new Map<string, { id: number; until: number }>();
+  private nextId: number;
+  private timer?: NodeJS.Timeout;
+  private readonly now: () => number;
+  readonly stats: EventLogStats = { appended: 0, repeats: 0, dropped: 0, written: 0, flushes: 0 };
+  private readonly insert: Database.Statement;
+  private readonly bump: Database.Statement;
+
+  constructor(
+    file: string,
+    private readonly options: EventLogOptions
+  ) {
+    super();
+    this.now = options.now ?? Date.now;
+    if (file !== ':memory:') {
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    }
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS events (
+        id INTEGER PRIMARY KEY,
+        time INTEGER NOT NULL,
+        last_time INTEGER NOT NULL,
+        repeats INTEGER NOT NULL DEFAULT 1,
+        server TEXT NOT NULL,
+        type TEXT NOT NULL,
+        class TEXT NOT NULL,
+        source TEXT,
+        monitor TEXT,
+        summary TEXT NOT NULL,
+        fields TEXT,
+        raw TEXT
+      );
+      CREATE INDEX IF NOT EXISTS events_time ON events(time);
+      CREATE INDEX IF NOT EXISTS events_server_time ON events(server, time);
+      CREATE INDEX IF NOT EXISTS events_class_time ON events(class, time);
+    `);
+    this.insert = this.db.prepare(
+      'INSERT INTO events (id, time, last_time, repeats, server, type, class, source, monitor, summary, fields, raw) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)'
+    );
+    this.bump = this.db.prepare('UPDATE events SET repeats = repeats + ?, last_time = max(last_time, ?) WHERE id = ?');
+    const row = this.db.prepare('SELECT max(id) AS id FROM events').get() as { id: number | null };
+    this.nextId = (row.id ?? 0) + 1;
+    this.timer = setInterval(() => this.flush(), options.flushIntervalMs ?? 100);
+    this.timer.unref();
+  }
+
+  /**
+   * Queues an event; returns its id and whether it folded into an earlier one: `resend`
+   * (same dedupe key: the very same event again) or `burst` (identical, within the window).
+   */
+  append(e: NewEvent): { id: number; repeat: false | 'resend' | 'burst' } {
+    const now = this.now();
+    const resend = e.dedupeKey !== undefined ? this.dedupe.get(e.dedupeKey) : undefined;
+    const earlier = resend ?? this.burstHit(e.burstKey, now);
+    if (earlier !== undefined) {
+      this.stats.repeats++;
+      const p = this.repeatsPending.get(earlier);
+      if (p) {
+        p.count++;
+        p.lastTime = Math.max(p.lastTime, e.time);
+      } else {
+        this.repeatsPending.set(earlier, { count: 1, lastTime: e.time });
+      }
+      return { id: earlier, repeat: resend !== undefined ? 'resend' : 'burst' };
+    }
+    if (this.queue.length >= (this.options.maxQueue ?? 50_000)) {
+      this.stats.dropped++;
+      return { id: 0, repeat: false };
+    }
+    const id = this.nextId++;
+    this.stats.appended++;
+    this.queue.push({ event: { ...e, id } });
+    if (e.dedupeKey !== undefined) {
+      remember(this.dedupe, e.dedupeKey, id);
+    }
+    if (e.burstKey !== undefined) {
+      remember(this.bursts, e.burstKey, { id, until: now + this.options.burstWindowMs });
+    }
+    this.emit('event', { id, ...e });
+    return { id, repeat: false };
+  }
+
+  private burstHit(key: string | undefined, now: number): number | undefined {
+    if (key === undefined) {
+      return undefined;
+    }
+    const b = this.bursts.get(key);
+    return b && b.until > now ? b.id : undefined;
+  }
+
+  /** Writes everything queued in one transaction, then applies retention. */
+  flush(): void {
+    if (this.queue.length === 0 && this.repeatsPending.size === 0) {
+      return;
+    }
+    const batch = this.queue.splice(0, this.queue.length);
+    const repeats = [...this.repeatsPending.entries()];
+    this.repeatsPending.clear();
+    this.db.transaction(() => {
+      for (const { event: e } of batch) {
+        this.insert.run(
+          e.id,
+          e.time,
+          e.time,
+          e.server,
+          e.type,
+          e.class,
+          e.source ?? null,
+          e.monitor ?? null,
+          e.summary,
+          e.fields ? JSON.stringify(e.fields) : null,
+          e.raw ?? null
+        );
+      }
+      for (const [id, r] of repeats) {
+        this.bump.run(r.count, r.lastTime, id);
+      }
+    })();
+    this.stats.written += batch.length;
+    this.stats.flushes++;
+    this.retain();
+  }
+
+  private retain() {
+    const cutoff = this.now() - this.options.maxAgeMs;
+    this.db.prepare('DELETE FROM events WHERE time < ?').run(cutoff);
+    this.db.prepare('DELETE FROM events WHERE id <= ?').run(this.nextId - 1 - this.options.maxEvents);
+  }
+
+  query(q: EventQuery = {}): StoredEvent[] {
+    this.flush();
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const add = (clause: string, value: unknown) => {
+      if (value !== undefined) {
+        where.push(clause);
+        args.push(value);
+      }
+    };
+    add('time >= ?', q.from);
+    add('time <= ?', q.to);
+    add('server = ?', q.server);
+    add('type = ?', q.type);
+    add('class = ?', q.class);
+    add('id < ?', q.before);
+    const limit = Math.max(1, Math.min(q.limit ?? 100, 1000));
+    const sql = `SELECT * FROM events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ${limit}`;
+    return (this.db.prepare(sql).all(...args) as Array<Record<string, unknown>>).map(toEvent);
+  }
+
+  count(): number {
+    this.flush();
+    return (this.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+  }
+
+  close(): void {
+    if (this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+    this.flush();
+    this.db.close();
+  }
+}
+
+function remember<V>(map: Map<string, V>, key: string, value: V) {
+  if (map.size >= MAX_KEYS) {
+    map.delete(map.keys().next().value as string);
+  }
+  map.set(key, value);
+}
+
+function toEvent(r: Record<string, unknown>): StoredEvent {
+  return {
+    id: r.id as number,
+    time: r.time as number,
+    lastTime: r.last_time as number,
+    repeats: r.repeats as number,
+    server: r.server as string,
+    type: r.type as string,
+    class: r.class as EventClass,
+    source: (r.source as string | null) ?? null,
+    monitor: (r.monitor as string | null) ?? null,
+    summary: r.summary as string,
+    fields: r.fields ? (JSON.parse(r.fields as string) as Record<string, unknown>) : null,
+    raw: (r.raw as string | null) ?? null,
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * The state of every monitor on every server this agent knows about: normal, warning or
+ * error, with the event that put it there. A monitor entering error emits a recovery
+ * request (the recovery engine acts on it); warnings never do. Pure state, no I/O: the
+ * agent feeds it and listens to its transitions.
+ */
+import { EventEmitter } from 'node:events';
+
+export type MonitorStatus = 'normal' | 'warning' | 'error' | 'suspended';
+
+export interface MonitorState {
+  monitor: string;
+  server: string;
+  status: MonitorStatus;
+  since: number;
+  reason: string;
+  /** The event that raised the current status (for clear-on-deassertion). */
+  cause?: { sensorType?: number; eventType?: number; offset?: number; eventId?: number };
+}
+
+export interface Transition {
+  monitor: string;
+  server: string;
+  from: MonitorStatus;
+  to: MonitorStatus;
+  reason: string;
+  at: number;
+}
+
+export interface RecoveryRequest {
+  monitor: string;
+  server: string;
+  reason: string;
+  at: number;
+  eventId?: number;
+}
+
+export interface MonitorBoardEvents {
+  transition: [Transition];
+  'recovery-request': [RecoveryRequest];
+}
+
+export class MonitorBoard extends EventEmitter<MonitorBoardEvents> {
+  private readonly states = new Map<string, MonitorState>();
+
+  constructor(
+    monitors: Array<{ name: string; servers: string[] }>,
+    private readonly now: () => number = Date.now
+  ) {
+    super();
+    for (const m of monitors) {
+      for (const s of m.servers) {
+        this.states.set(key(m.name, s), {
+          monitor: m.name,
+          server: s,
+          status: 'normal',
+          since: now(),
+          reason: 'started',
+        });
+      }
+    }
+  }
+
+  get(monitor: string, server: string): MonitorState | undefined {
+    return this.states.get(key(monitor, server));
+  }
+
+  list(): MonitorState[] {
+    return [...this.states.values()];
+  }
+
+  has(monitor: string): boolean {
+    return this.list().some((s) => s.monitor === monitor);
+  }
+
+  /** Puts a monitor in error; the first time (not already in error) it asks for recovery. */
+  raiseError(monitor: string, server: string, reason: string, cause?: MonitorState['cause']): boolean {
+    const s = this.states.get(key(monitor, server));
+    if (!s || s.status === 'suspended' || s.status === 'error') {
+      return false;
+    }
+    this.set(s, 'error', reason, cause);
+    this.emit('recovery-request', { monitor, server, reason, at: s.since, eventId: cause?.eventId });
+    return true;
+  }
+
+  raiseWarning(monitor: string, server: string, reason: string, cause?: MonitorState['cause']): boolean {
+    const s = this.states.get(key(monitor, server));
+    if (!s || s.status !== 'normal') {
+      return false;
+    }
+    this.set(s, 'warning', reason, cause);
+    return true;
+  }
+
+  /** Clears error or warning on one server, or on every server when none is named. */
+  clear(monitor: string, server: string | undefined, reason: string): number {
+    let n = 0;
+    for (const s of this.states.values()) {
+      if (
+        s.monitor === monitor &&
+        (server === undefined || s.server === server) &&
+        (s.status === 'error' || s.status === 'warning')
+      ) {
+        this.set(s, 'normal', reason);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  suspend(monitor: string, suspended: boolean, reason: string): number {
+    let n = 0;
+    for (const s of this.states.values()) {
+      if (s.monitor === monitor && (suspended ? s.status !== 'suspended' : s.status === 'suspended')) {
+        this.set(s, suspended ? 'suspended' : 'normal', reason);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private set(s: MonitorState, to: MonitorStatus, reason: string, cause?: MonitorState['cause']) {
+    const from = s.status;
+    s.status = to;
+    s.since = this.now();
+    s.reason = reason;
+    s.cause = cause;
+    this.emit('transition', { monitor: s.monitor, server: s.server, from, to, reason, at: s.since });
+  }
+}
+
+function key(monitor: string, server: string): string {
+  return `${monitor}\u0000${server}`;
+}
