@@ -31,6 +31,7 @@ export const REJECT_REASONS = [
   'decrypt-failure',
   'replay',
   'outside-window',
+  'engine-flood',
   'unsupported-pdu',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
@@ -70,6 +71,12 @@ export interface TrapReceiverOptions {
   onResult: (result: PacketResult, source: { address: string; port: number }) => void;
   /** Engine IDs whose localized keys net-snmp may cache before the cache is reset. */
   maxCachedEngines?: number;
+  /**
+   * New SNMPv3 engine IDs accepted per second (burst: 10x). Each costs two key
+   * localizations (a megabyte of hashing each); real BMCs keep one engine ID, so a stream
+   * of new ones is an attack on the CPU.
+   */
+  newEnginesPerSecond?: number;
 }
 
 interface InFlight {
@@ -243,8 +250,31 @@ export class TrapReceiver {
     if (verdict !== 'ok') {
       return verdict;
     }
+    if (!this.seenEngines.has(h.engineId) && !this.takeEngineToken()) {
+      return 'engine-flood';
+    }
     this.boundKeyCache(h.engineId);
     return undefined;
+  }
+
+  private engineTokens = -1;
+  private engineRefill = 0;
+
+  /** Token bucket for new engine IDs. */
+  private takeEngineToken(): boolean {
+    const rate = this.options.newEnginesPerSecond ?? 20;
+    const now = performance.now();
+    if (this.engineTokens < 0) {
+      this.engineTokens = rate * 10;
+      this.engineRefill = now;
+    }
+    this.engineTokens = Math.min(rate * 10, this.engineTokens + ((now - this.engineRefill) / 1000) * rate);
+    this.engineRefill = now;
+    if (this.engineTokens < 1) {
+      return false;
+    }
+    this.engineTokens -= 1;
+    return true;
   }
 
   /**
