@@ -47,6 +47,11 @@ export interface StoredEvent {
   raw: string | null;
 }
 
+export interface Appended {
+  id: number;
+  repeat: false | 'resend' | 'burst';
+}
+
 export interface EventQuery {
   from?: number;
   to?: number;
@@ -140,18 +145,26 @@ export class EventLog extends EventEmitter {
    * Queues an event; returns its id and whether it folded into an earlier one: `resend`
    * (same dedupe key: the very same event again) or `burst` (identical, within the window).
    */
-  append(e: NewEvent): { id: number; repeat: false | 'resend' | 'burst' } {
+  append(e: NewEvent): Appended {
+    return this.appendWith(e, () => e);
+  }
+
+  /**
+   * Like append, but the event is only built when it is not a repeat: in a storm the
+   * caller skips decoding and formatting for every packet after the first.
+   */
+  appendWith(keys: { time: number; dedupeKey?: string; burstKey?: string }, build: () => NewEvent): Appended {
     const now = this.now();
-    const resend = e.dedupeKey !== undefined ? this.dedupe.get(e.dedupeKey) : undefined;
-    const earlier = resend ?? this.burstHit(e.burstKey, now);
+    const resend = keys.dedupeKey !== undefined ? this.dedupe.get(keys.dedupeKey) : undefined;
+    const earlier = resend ?? this.burstHit(keys.burstKey, now);
     if (earlier !== undefined) {
       this.stats.repeats++;
       const p = this.repeatsPending.get(earlier);
       if (p) {
         p.count++;
-        p.lastTime = Math.max(p.lastTime, e.time);
+        p.lastTime = Math.max(p.lastTime, keys.time);
       } else {
-        this.repeatsPending.set(earlier, { count: 1, lastTime: e.time });
+        this.repeatsPending.set(earlier, { count: 1, lastTime: keys.time });
       }
       return { id: earlier, repeat: resend !== undefined ? 'resend' : 'burst' };
     }
@@ -159,16 +172,19 @@ export class EventLog extends EventEmitter {
       this.stats.dropped++;
       return { id: 0, repeat: false };
     }
+    const e = build();
     const id = this.nextId++;
     this.stats.appended++;
     this.queue.push({ event: { ...e, id } });
-    if (e.dedupeKey !== undefined) {
-      remember(this.dedupe, e.dedupeKey, id);
+    if (keys.dedupeKey !== undefined) {
+      remember(this.dedupe, keys.dedupeKey, id);
     }
-    if (e.burstKey !== undefined) {
-      remember(this.bursts, e.burstKey, { id, until: now + this.options.burstWindowMs });
+    if (keys.burstKey !== undefined) {
+      remember(this.bursts, keys.burstKey, { id, until: now + this.options.burstWindowMs });
     }
-    this.emit('event', { id, ...e });
+    if (this.listenerCount('event') > 0) {
+      this.emit('event', { id, ...e });
+    }
     return { id, repeat: false };
   }
 

@@ -12,7 +12,7 @@ import {
   type ClusterConfig,
   type MessageReceiveMonitor,
 } from '../config/model';
-import type { EventClass, EventLog } from '../events/event-log';
+import type { EventClass, EventLog, NewEvent } from '../events/event-log';
 import type { MonitorBoard } from '../monitors/monitor-board';
 import {
   classifyPet,
@@ -31,6 +31,15 @@ interface Listener {
   rules: PetClassificationRules;
   servers: Set<string>;
 }
+
+interface Meaning {
+  pet?: DecodedPet;
+  verdicts: Array<{ l: Listener; c: PetClassification }>;
+  base?: PetClassification;
+  cls: EventClass;
+}
+
+const NONE: Listener[] = [];
 
 const RANK: Record<EventClass, number> = { informational: 0, recoverable: 1, fatal: 2 };
 
@@ -78,50 +87,76 @@ export class TrapIntake {
     });
   }
 
+  /** What a trap means, kept per burst key so that repeats skip decoding (bounded). */
+  private readonly meanings = new Map<string, Meaning>();
+
   handle(trap: ReceivedTrap): void {
     const server = trap.bmcOf || this.self;
-    const listeners = this.byEndpoint.get(`${trap.local.address}|${trap.local.port}`) ?? [];
-    const pet = trap.pet ? decodePet(trap.pet) : undefined;
-    const verdicts = pet ? listeners.map((l) => ({ l, c: classifyPet(pet, l.rules) })) : [];
-    const base = pet ? classifyPet(pet) : undefined;
-    const cls = verdicts.reduce<EventClass>(
-      (acc, v) => (RANK[v.c.classification] > RANK[acc] ? v.c.classification : acc),
-      base?.classification ?? 'informational'
-    );
-    const logged = this.deps.events.append({
-      time: trap.receivedAt,
-      server,
-      type: 'trap',
-      class: cls,
-      source: `${trap.source.address}:${trap.source.port}`,
-      monitor: listeners.map((l) => l.monitor.name).join(',') || undefined,
-      summary: pet ? pet.description : `trap ${trap.trapOid} from ${trap.source.address}`,
-      fields: eventFields(
-        trap,
-        pet,
-        verdicts.length > 0 ? verdicts.map((v) => ({ monitor: v.l.monitor.name, ...v.c })) : base ? [base] : []
-      ),
-      raw: trap.raw.length <= 2048 ? trap.raw.toString('hex') : undefined,
-      dedupeKey:
-        pet?.data?.guid !== undefined && pet.data.sequence
-          ? `pet|${pet.data.guid}|${pet.data.sequence}|${pet.specific}`
-          : undefined,
-      burstKey: burstKey(trap, pet),
+    const listeners = this.byEndpoint.get(`${trap.local.address}|${trap.local.port}`) ?? NONE;
+    const keys = eventKeys(trap);
+    let meaning = this.meanings.get(keys.burstKey);
+    const logged = this.deps.events.appendWith(keys, () => {
+      // A new event: its fields show this very packet's decoded PET.
+      const own = this.understand(trap, listeners, keys.burstKey);
+      meaning ??= own;
+      return this.eventFor(trap, server, listeners, own);
     });
+    meaning ??= this.understand(trap, listeners, keys.burstKey);
     if (logged.id === 0) {
       this.deps.metrics.eventLogDropped.inc();
     }
     // A resent PET is the same event: it must not raise a monitor that an operator cleared.
-    if (pet && logged.repeat !== 'resend') {
-      for (const { l, c } of verdicts) {
-        this.apply(l, server, pet, c, logged.id);
+    if (meaning.pet && logged.repeat !== 'resend') {
+      for (const { l, c } of meaning.verdicts) {
+        this.apply(l, server, meaning.pet, c, logged.id);
       }
     }
-    this.deps.metrics.trap(server, cls, pet ? pet.sensorTypeName : 'none');
-    if (cls === 'fatal') {
-      this.deps.metrics.lastFatal.labels(server).set(trap.receivedAt / 1000);
+    this.deps.metrics.trap(server, meaning.cls, meaning.pet ? meaning.pet.sensorTypeName : 'none');
+    if (meaning.cls === 'fatal') {
+      this.deps.metrics.fatal(server, trap.receivedAt);
     }
     this.deps.metrics.processing.observe((performance.now() - trap.receivedMono) / 1000);
+  }
+
+  /** Decodes and classifies (once per distinct event: repeats reuse it). */
+  private understand(trap: ReceivedTrap, listeners: Listener[], burstKey: string): Meaning {
+    const pet = trap.pet ? decodePet(trap.pet) : undefined;
+    const verdicts = pet ? listeners.map((l) => ({ l, c: classifyPet(pet, l.rules) })) : [];
+    const base = pet && verdicts.length === 0 ? classifyPet(pet) : undefined;
+    // The listening monitors' rules decide; the defaults only when no monitor listens there.
+    const cls =
+      verdicts.length > 0
+        ? verdicts.reduce<EventClass>(
+            (acc, v) => (RANK[v.c.classification] > RANK[acc] ? v.c.classification : acc),
+            'informational'
+          )
+        : (base?.classification ?? 'informational');
+    const meaning: Meaning = { pet, verdicts, base, cls };
+    if (this.meanings.size >= 10_000) {
+      this.meanings.clear();
+    }
+    this.meanings.set(burstKey, meaning);
+    return meaning;
+  }
+
+  private eventFor(trap: ReceivedTrap, server: string, listeners: Listener[], m: Meaning): NewEvent {
+    const classification =
+      m.verdicts.length > 0
+        ? m.verdicts.map((v) => ({ monitor: v.l.monitor.name, classification: v.c.classification, reason: v.c.reason }))
+        : m.base
+          ? [{ classification: m.base.classification, reason: m.base.reason }]
+          : [];
+    return {
+      time: trap.receivedAt,
+      server,
+      type: 'trap',
+      class: m.cls,
+      source: `${trap.source.address}:${trap.source.port}`,
+      monitor: listeners.map((l) => l.monitor.name).join(',') || undefined,
+      summary: m.pet ? m.pet.description : `trap ${trap.trapOid} from ${trap.source.address}`,
+      fields: eventFields(trap, classification),
+      raw: trap.raw.length <= 2048 ? trap.raw.toString('hex') : undefined,
+    };
   }
 
   private apply(l: Listener, server: string, pet: DecodedPet, c: PetClassification, eventId: number) {
@@ -179,29 +214,42 @@ function keywordOf(m: MessageReceiveMonitor, server: string): string | undefined
   return m.perServer[server]?.keyword ?? m.keyword;
 }
 
-function eventFields(
-  trap: ReceivedTrap,
-  pet: DecodedPet | undefined,
-  classification: unknown[]
-): Record<string, unknown> {
+/**
+ * What is stored of a trap: compact (a storm of distinct events must not be slowed by the
+ * disk), and enough to show everything: the PET is kept as its raw data varbind and decoded
+ * again when read (see event-view.ts), since the decoder is pure and deterministic.
+ */
+function eventFields(trap: ReceivedTrap, classification: unknown[]): Record<string, unknown> {
   return {
     version: trap.version,
-    inform: trap.inform,
+    inform: trap.inform || undefined,
     trapOid: trap.trapOid,
     local: `${trap.local.address}:${trap.local.port}`,
-    community: trap.community !== undefined ? '(accepted)' : undefined,
     user: trap.user,
-    pet,
+    pet: trap.pet ? { specific: trap.pet.specific, data: trap.pet.data?.toString('hex') } : undefined,
     classification,
-    varbinds: pet ? undefined : varbindsForLog(trap.varbinds),
+    varbinds: trap.pet ? undefined : varbindsForLog(trap.varbinds),
   };
 }
 
-/** Identical events: same source, same event and same event data, whatever the sequence number. */
-function burstKey(trap: ReceivedTrap, pet: DecodedPet | undefined): string {
+/**
+ * Keys that fold repeats, computed from the raw bytes without decoding. Resend: the same
+ * PET again (GUID and sequence, PET bytes 0-17). Burst: the same event from the same
+ * source whatever its sequence number and timestamp (PET bytes 16-21 left out).
+ */
+function eventKeys(trap: ReceivedTrap): { time: number; dedupeKey?: string; burstKey: string } {
+  const pet = trap.pet;
   if (pet) {
     const d = pet.data;
-    return `${trap.source.address}|${pet.specific}|${d?.severity ?? ''}|${d?.sensorNumber ?? ''}|${d?.eventData ?? ''}`;
+    const hasId = d !== undefined && d.length >= 18 && d.readUInt16BE(16) !== 0;
+    return {
+      time: trap.receivedAt,
+      dedupeKey: hasId ? `${pet.specific}|${d!.toString('latin1', 0, 18)}` : undefined,
+      burstKey: `${trap.source.address}|${pet.specific}|${d ? d.toString('latin1', 0, Math.min(16, d.length)) + d.toString('latin1', 22) : ''}`,
+    };
   }
-  return `${trap.source.address}|${trap.trapOid}|${JSON.stringify(varbindsForLog(trap.varbinds)).slice(0, 512)}`;
+  return {
+    time: trap.receivedAt,
+    burstKey: `${trap.source.address}|${trap.trapOid}|${JSON.stringify(varbindsForLog(trap.varbinds)).slice(0, 512)}`,
+  };
 }

@@ -83,6 +83,17 @@ export class TrapMetrics {
     }
   }
 
+  private readonly fatalChildren = new Map<string, { set(v: number): void }>();
+
+  fatal(server: string, atMs: number): void {
+    let g = this.fatalChildren.get(server);
+    if (!g) {
+      g = this.lastFatal.labels(server);
+      this.fatalChildren.set(server, g);
+    }
+    g.set(atMs / 1000);
+  }
+
   trap(server: string, cls: string, sensorType: string): void {
     const k = `${server}\u0000${cls}\u0000${sensorType}`;
     let c = this.receivedChildren.get(k);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AgentContext } from '../context';
 import { requireRole } from '../auth';
 import { badRequest } from '../errors';
+import { expandTrapEvent } from '../../traps/event-view';
 
 const query = z.strictObject({
   from: z.coerce.number().int().optional(),
@@ -22,7 +23,7 @@ export function eventRoutes(ctx: AgentContext): Router {
       badRequest(res, q.error);
       return;
     }
-    const events = ctx.events.query(q.data);
+    const events = ctx.events.query(q.data).map(expandTrapEvent);
     const next = events.length === (q.data.limit ?? 100) ? events[events.length - 1].id : undefined;
     res.json({ events, next });
   });

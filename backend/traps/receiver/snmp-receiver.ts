@@ -17,6 +17,7 @@ import { EventEmitter } from 'node:events';
 import * as snmp from 'net-snmp';
 import { isIPv6 } from '../../config/model/primitives';
 import type { Endpoint } from '../../config/model';
+import { fastDecode } from './fast-decoder';
 import { normalizePdu, type NormalizedTrap } from './normalize';
 import { ReplayGuard } from './replay-guard';
 import type { SourcePolicy } from './source-policy';
@@ -77,6 +78,8 @@ export interface TrapReceiverOptions {
    * of new ones is an attack on the CPU.
    */
   newEnginesPerSecond?: number;
+  /** Decode v1/v2c traps with the fast decoder (default); off only to compare with net-snmp. */
+  fastPath?: boolean;
 }
 
 interface InFlight {
@@ -130,7 +133,10 @@ export class TrapReceiver {
   constructor(private readonly options: TrapReceiverOptions) {
     this.guard = options.guard ?? new ReplayGuard();
     this.users = new Map(options.users.map((u) => [u.name, u]));
+    this.communities = new Set(options.communities);
   }
+
+  private readonly communities: ReadonlySet<string>;
 
   /** Binds every endpoint; rejects with a clear message (address:port and why) when one cannot be bound. */
   async start(): Promise<BoundSocket[]> {
@@ -199,6 +205,18 @@ export class TrapReceiver {
     if (version === undefined || (version !== 0 && version !== 1 && version !== 3)) {
       this.options.onResult('malformed', source);
       return;
+    }
+    if (version !== 3 && this.options.fastPath !== false) {
+      const fast = fastDecode(raw, this.communities);
+      if (fast.kind === 'trap') {
+        this.options.onResult('accepted', source);
+        this.deliver(fast.trap, fast.community, undefined, raw, rinfo, local, bmcOf, Date.now(), performance.now());
+        return;
+      }
+      if (fast.kind === 'bad-community') {
+        this.options.onResult('bad-community', source);
+        return;
+      }
     }
     let header: V3Header | undefined;
     if (version === 3) {
@@ -311,18 +329,40 @@ export class TrapReceiver {
     }
     flight.result = 'accepted';
     this.options.onResult('accepted', { address: flight.rinfo.address, port: flight.rinfo.port });
-    const normalized = normalizePdu(pdu, flight.version);
-    this.options.onTrap({
-      ...normalized,
-      receivedAt: flight.receivedAt,
-      receivedMono: flight.receivedMono,
-      source: { address: flight.rinfo.address, port: flight.rinfo.port },
-      local: flight.local,
-      bmcOf: flight.bmcOf,
-      community: typeof pdu.community === 'string' ? pdu.community : undefined,
-      user: typeof pdu.user === 'string' ? pdu.user : undefined,
-      raw: flight.raw,
-    });
+    this.deliver(
+      normalizePdu(pdu, flight.version),
+      typeof pdu.community === 'string' ? pdu.community : undefined,
+      typeof pdu.user === 'string' ? pdu.user : undefined,
+      flight.raw,
+      flight.rinfo,
+      flight.local,
+      flight.bmcOf,
+      flight.receivedAt,
+      flight.receivedMono
+    );
+  }
+
+  private deliver(
+    trap: NormalizedTrap,
+    community: string | undefined,
+    user: string | undefined,
+    raw: Buffer,
+    rinfo: dgram.RemoteInfo,
+    local: Endpoint,
+    bmcOf: string,
+    receivedAt: number,
+    receivedMono: number
+  ) {
+    const received = trap as ReceivedTrap;
+    received.receivedAt = receivedAt;
+    received.receivedMono = receivedMono;
+    received.source = { address: rinfo.address, port: rinfo.port };
+    received.local = local;
+    received.bmcOf = bmcOf;
+    received.community = community;
+    received.user = user;
+    received.raw = raw;
+    this.options.onTrap(received);
   }
 }
 
