@@ -9,9 +9,8 @@
  * handed to net-snmp unchanged, so this is an optimisation, never a second opinion: the
  * differential test checks that both produce the same trap for every packet this one takes.
  */
-import type { NormalizedTrap, Varbind } from './normalize';
 import { PET_DATA_OID, PET_ENTERPRISE_OID, specificFromTrapOid } from '../pet';
-import { SNMP_TRAP_OID, SYS_UPTIME_OID } from './normalize';
+import { SNMP_TRAP_OID, SYS_UPTIME_OID, type NormalizedTrap, type Varbind } from './normalize';
 
 export type FastDecode =
   | { kind: 'trap'; trap: NormalizedTrap; community: string }
