@@ -1,17 +1,131 @@
-// The quick-start demo. Until the agent lands (heartbeat/API issues) it validates the
-// loopback demo cluster and prints its canonical form; it then grows into starting two
-// agents on 127.0.0.x with simulated BMCs.
-import { spawnSync } from 'node:child_process';
+// `npm run demo`: a working two-server cluster on this machine, from examples/loopback-demo.yaml.
+// Two simulated BMCs (ipmi_sim on 127.0.1.1 and 127.0.1.2), two agents (127.0.0.1 and
+// 127.0.0.2), an admin token; then a fatal PET test trap from server1's BMC, and the
+// cluster's answer. Runs until Ctrl-C (`-- --once`: show the answer, clean up, exit).
+import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const cli = ['build/backend/cli/main.js'];
-const file = 'examples/loopback-demo.yaml';
-for (const args of [
-  ['config', 'validate', file],
-  ['config', 'show', file],
-]) {
-  console.log(`$ lifeline ${args.join(' ')}`);
-  const r = spawnSync(process.execPath, [...cli, ...args], { stdio: 'inherit' });
-  if (r.status !== 0) {
-    process.exit(r.status ?? 1);
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { ensureTools } = require(path.join(root, 'test/setup/ensure-tools.js'));
+const { startBmc, SIM_PASSWORD } = require(path.join(root, 'build/backend/sim/ipmi-sim.js'));
+const { createToken } = require(path.join(root, 'build/backend/api/tokens.js'));
+const { dump } = require('js-yaml');
+
+const once = process.argv.includes('--once');
+const CLI = path.join(root, 'build/backend/cli/main.js');
+const CONFIG = path.join(root, 'examples/loopback-demo.yaml');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-demo-'));
+const say = (text) => process.stdout.write(`\n== ${text}\n`);
+
+ensureTools(['ipmi_sim', 'ipmitool']);
+const admin = createToken('demo-admin', 'admin');
+fs.writeFileSync(path.join(dir, 'tokens.yaml'), dump([admin.entry]), { mode: 0o600 });
+const env = {
+  ...process.env,
+  LIFELINE_CLUSTER_SECRET: crypto.randomBytes(24).toString('base64url'),
+  LIFELINE_BMC_PASSWORD: SIM_PASSWORD,
+  LIFELINE_STATE_DIR: dir,
+};
+
+const bmcs = [];
+const agents = [];
+let stopping = false;
+async function stop(code) {
+  if (stopping) {
+    return;
   }
+  stopping = true;
+  for (const a of agents) {
+    a.kill('SIGTERM');
+  }
+  await Promise.all(agents.map((a) => (a.exitCode === null ? new Promise((r) => a.once('exit', r)) : undefined)));
+  await Promise.all(bmcs.map((b) => b.stop()));
+  fs.rmSync(dir, { recursive: true, force: true });
+  process.exit(code);
 }
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+
+function lifeline(args, url) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...env, LIFELINE_URL: url, LIFELINE_TOKEN: admin.token } });
+  process.stdout.write(`$ lifeline ${args.join(' ')}\n${r.stdout}${r.stderr}`);
+  return r.status;
+}
+
+async function ready(url) {
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`${url}/api/v1/readyz`)).ok) {
+        return;
+      }
+    } catch {
+      // starting
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${url} did not become ready (logs in ${dir})`);
+}
+
+async function main() {
+  say('simulated BMCs (ipmi_sim)');
+  for (const [name, address] of [
+    ['bmc-server1', '127.0.1.1'],
+    ['bmc-server2', '127.0.1.2'],
+  ]) {
+    bmcs.push(await startBmc({ address, port: 9623, name }));
+    console.log(`${name}: ${address}:9623 (chassis power on)`);
+  }
+  say('agents');
+  const urls = {};
+  for (const [server, address] of [
+    ['server1', '127.0.0.1'],
+    ['server2', '127.0.0.2'],
+  ]) {
+    const log = fs.openSync(path.join(dir, `${server}.log`), 'a');
+    const child = spawn(process.execPath, [CLI, 'agent', '--config', CONFIG, '--server', server, '--state-dir', path.join(dir, server), '--tokens', path.join(dir, 'tokens.yaml')], {
+      stdio: ['ignore', log, log],
+      env,
+    });
+    child.on('exit', (code) => {
+      if (!stopping) {
+        console.error(`agent ${server} exited (${code}); its log: ${path.join(dir, `${server}.log`)}`);
+        stop(1);
+      }
+    });
+    agents.push(child);
+    urls[server] = `http://${address}:29011`;
+  }
+  await Promise.all(Object.values(urls).map(ready));
+  for (const [server, url] of Object.entries(urls)) {
+    console.log(`${server}: ${url}  (log: ${path.join(dir, `${server}.log`)})`);
+  }
+  await new Promise((r) => setTimeout(r, 1500)); // a few heartbeat rounds
+  say('cluster status');
+  lifeline(['status'], urls.server1);
+
+  say("a fatal hardware event: server1's BMC reports a drive fault (PET 880385)");
+  lifeline(['trap', 'send', '--to', '127.0.0.1:10162', '--from', '127.0.1.1', '--specific', '880385'], urls.server1);
+  await new Promise((r) => setTimeout(r, 500));
+  lifeline(['monitor', 'list'], urls.server1);
+  lifeline(['events', '--limit', '5'], urls.server1);
+
+  if (once) {
+    await stop(0);
+    return;
+  }
+  say('the demo cluster is running; Ctrl-C stops it');
+  console.log(`export LIFELINE_URL=${urls.server1} LIFELINE_TOKEN=${admin.token}`);
+  console.log('then try: lifeline status | lifeline events --follow | lifeline monitor clear mrw1');
+  console.log(`          curl -H "Authorization: Bearer $LIFELINE_TOKEN" $LIFELINE_URL/metrics`);
+}
+
+main().catch(async (e) => {
+  console.error(e.message);
+  await stop(1);
+});

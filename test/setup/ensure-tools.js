@@ -9,8 +9,8 @@ function has(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
-function ensureTools(log = (m) => process.stderr.write(m + '\n')) {
-  const missing = Object.keys(tools).filter((c) => !has(c));
+function ensureTools(only = Object.keys(tools), log = (m) => process.stderr.write(m + '\n')) {
+  const missing = only.filter((c) => !has(c));
   if (missing.length === 0) {
     return;
   }

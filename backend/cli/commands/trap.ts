@@ -79,6 +79,7 @@ export function registerTrapCommands(program: Command) {
     .option('--severity <n>', 'PET severity byte (0x10 critical, 0x08 non-critical, 0x02 information)', '0x10')
     .option('--version <v>', '1 or 2c', '1')
     .option('--community <c>', 'community', 'public')
+    .option('--from <address>', 'source address to send from (e.g. the BMC address the agent allows)')
     .option(
       '--sequence <n>',
       'PET sequence number (same GUID and sequence = a resend)',
@@ -92,6 +93,7 @@ export function registerTrapCommands(program: Command) {
         version: string;
         community: string;
         sequence: string;
+        from?: string;
       }) => {
         const to = parseEndpoint(opts.to, 162);
         if (!to.ok) {
@@ -107,7 +109,18 @@ export function registerTrapCommands(program: Command) {
         const session = snmp.createSession(to.value.address, opts.community, {
           trapPort: to.value.port,
           version: opts.version === '2c' ? snmp.Version2c : snmp.Version1,
+          ...(opts.from ? { sourceAddress: opts.from } : {}),
         });
+        if (opts.from) {
+          // net-snmp binds the source address asynchronously: sending earlier would go out unbound.
+          const socket = (session as unknown as { dgram: import('node:events').EventEmitter }).dgram;
+          await new Promise<void>((resolve, reject) => {
+            socket.once('listening', () => resolve());
+            socket.once('error', (e: Error) =>
+              reject(new CliError(`cannot send from ${opts.from}: ${e.message}`, EXIT.UNAVAILABLE))
+            );
+          });
+        }
         const varbinds = [{ oid: PET_DATA_OID, type: snmp.ObjectType.OctetString, value: data }];
         await new Promise<void>((resolve, reject) => {
           const done = (e?: Error | null) =>
@@ -115,12 +128,8 @@ export function registerTrapCommands(program: Command) {
           if (opts.version === '2c') {
             session.trap(`${PET_TRAP_OID_PREFIX}${specific}`, varbinds, {}, done);
           } else {
-            session.trap(
-              snmp.TrapType.EnterpriseSpecific,
-              varbinds,
-              { agentAddr: '127.0.0.1', enterprise: PET_ENTERPRISE_OID, specific } as unknown,
-              done
-            );
+            // net-snmp's v1 form: "<enterprise>.<specific>" makes an enterprise-specific trap.
+            session.trap(`${PET_ENTERPRISE_OID}.${specific}`, varbinds, { agentAddr: opts.from ?? '127.0.0.1' }, done);
           }
         });
         session.close();

@@ -115,6 +115,14 @@ function comparable(t: {
 }
 
 describe('fast v1/v2c decoder', () => {
+  test('the samples are what they claim (a v1 PET is enterprise 3183.1.1, specific 880385)', () => {
+    const fast = fastDecode(samples[0][1], communities);
+    expect(fast).toMatchObject({
+      kind: 'trap',
+      trap: { enterprise: '1.3.6.1.4.1.3183.1.1', generic: 6, specific: 880385, pet: { specific: 880385 } },
+    });
+  });
+
   test('decodes real encodings exactly as net-snmp does', async () => {
     const fromNetSnmp = await viaNetSnmp(samples.map((s) => s[1]));
     samples.forEach(([name, packet], i) => {

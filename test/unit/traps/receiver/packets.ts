@@ -30,15 +30,13 @@ export function encodeTrap(options: {
   });
   const varbinds = options.varbinds ?? [];
   if (options.version === 'v1') {
+    // net-snmp's v1 form: "<enterprise>.<specific>" for enterprise-specific, a number for generic traps.
     session.trap(
-      options.generic ?? snmp.TrapType.EnterpriseSpecific,
+      options.generic !== undefined
+        ? options.generic
+        : `${options.enterprise ?? '1.3.6.1.4.1.3183.1.1'}.${options.specific ?? 0}`,
       varbinds,
-      {
-        agentAddr: '10.1.2.3',
-        enterprise: options.enterprise ?? '1.3.6.1.4.1.3183.1.1',
-        specific: options.specific ?? 0,
-        upTime: 4242,
-      } as unknown,
+      { agentAddr: '10.1.2.3', upTime: 4242 },
       () => undefined
     );
   } else {
