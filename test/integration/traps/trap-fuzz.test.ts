@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import { buildPetData } from '../../../backend/traps/pet/build';
 import { eventually, metricValue, startAgent, type RunningAgent } from '../../support/agent';
+import { prng } from '../../support/prng';
 
 const TRAP_PORT = 10272;
 const CAPTURE_PORT = 10273;
@@ -67,17 +68,6 @@ async function capture(args: string[]): Promise<Buffer> {
   const packet = await got;
   s.close();
   return packet;
-}
-
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 async function totalPackets(): Promise<number> {

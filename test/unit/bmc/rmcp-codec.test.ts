@@ -1,5 +1,6 @@
 // ASF presence ping / pong codec: exact bytes, a pong captured from ipmi_sim, every reject
 // reason, and a seeded fuzz run that must never throw.
+import { prng } from '../../support/prng';
 import {
   decodePresencePong,
   encodePresencePing,
@@ -12,18 +13,6 @@ import {
 // RMCP 06 00 FF 06 | ASF IANA 4542 | pong 0x40, tag 0x42, len 16 | OEM IANA 4542, OEM 0 |
 // entities 0x81 (IPMI supported, ASF 1.0) | interactions 0x00 | 6 reserved bytes.
 const IPMI_SIM_PONG = Buffer.from('0600ff06000011be40420010000011be000000008100000000000000', 'hex');
-
-/** mulberry32: small seeded PRNG, so the fuzz run is the same on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const REASONS: PongRejectReason[] = [
   'short',

@@ -12,7 +12,7 @@ import {
   toBitmap,
   type Heartbeat,
 } from '../../../backend/membership';
-import { prng, randInt } from './sim/prng';
+import { prng, randInt } from '../../support/prng';
 
 const KEY = heartbeatKey('s3cret');
 const REASONS = ['malformed', 'wrong_cluster', 'bad_mac'];

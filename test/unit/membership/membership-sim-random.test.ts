@@ -10,7 +10,7 @@
 // 200 seeds here; bench/ is the place for a 10,000-seed run.
 import { classifyServer, isLanSilent, timingFor, type TransitionEvent } from '../../../backend/membership';
 import { SimCluster } from './sim/cluster';
-import { randInt } from './sim/prng';
+import { randInt } from '../../support/prng';
 
 const INTERVAL = 100;
 const TIMEOUT = 500;

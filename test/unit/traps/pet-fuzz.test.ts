@@ -3,18 +3,7 @@
 // real fixtures. Deterministic: the PRNG below is seeded.
 import { classifyPet, decodePet, DecodedPet } from '../../../backend/traps/pet';
 import { FIXTURES, loadPetFixture } from './pet-fixtures';
-
-/** mulberry32: small, fast, seeded 32-bit PRNG (public domain). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../support/prng';
 
 const CLASSES = ['fatal', 'recoverable', 'informational'];
 

@@ -11,7 +11,7 @@ import {
   type TransitionEvent,
 } from '../../../../backend/membership';
 import { SimNetwork } from './network';
-import { prng } from './prng';
+import { prng } from '../../../support/prng';
 import { VirtualClock } from './virtual-clock';
 
 export const SECRET = 'correct horse battery staple';
