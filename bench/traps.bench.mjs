@@ -343,7 +343,9 @@ function encodeV1Trap(data) {
       bytes.unshift(n & 255);
       n = Math.floor(n / 256);
     } while (n > 0);
-    if (bytes[0] & 0x80) {bytes.unshift(0);}
+    if (bytes[0] & 0x80) {
+      bytes.unshift(0);
+    }
     return tlv(0x02, Buffer.from(bytes));
   };
   const oid = (text) => {

@@ -53,7 +53,10 @@ process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
 function lifeline(args, url) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...env, LIFELINE_URL: url, LIFELINE_TOKEN: admin.token } });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...env, LIFELINE_URL: url, LIFELINE_TOKEN: admin.token },
+  });
   process.stdout.write(`$ lifeline ${args.join(' ')}\n${r.stdout}${r.stderr}`);
   return r.status;
 }
@@ -88,10 +91,25 @@ async function main() {
     ['server2', '127.0.0.2'],
   ]) {
     const log = fs.openSync(path.join(dir, `${server}.log`), 'a');
-    const child = spawn(process.execPath, [CLI, 'agent', '--config', CONFIG, '--server', server, '--state-dir', path.join(dir, server), '--tokens', path.join(dir, 'tokens.yaml')], {
-      stdio: ['ignore', log, log],
-      env,
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'agent',
+        '--config',
+        CONFIG,
+        '--server',
+        server,
+        '--state-dir',
+        path.join(dir, server),
+        '--tokens',
+        path.join(dir, 'tokens.yaml'),
+      ],
+      {
+        stdio: ['ignore', log, log],
+        env,
+      }
+    );
     child.on('exit', (code) => {
       if (!stopping) {
         console.error(`agent ${server} exited (${code}); its log: ${path.join(dir, `${server}.log`)}`);

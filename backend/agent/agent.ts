@@ -1,7 +1,8 @@
 /**
  * One agent: the process that runs on one server of the cluster. It loads and stores
- * the configuration, receives the BMCs' traps, keeps monitors and the event log, and
- * serves the API and metrics. Each part lives in its own folder; this file only wires.
+ * the configuration, heartbeats its peers and watches their BMCs, receives the BMCs'
+ * traps, keeps monitors and the event log, converges on the newest configuration, and
+ * serves the API and metrics. Each part lives in its own folder or file; this file only wires.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -10,9 +11,10 @@ import path from 'node:path';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { createApp } from '../api/app';
 import type { AgentContext } from '../api/context';
+import { peerToken, peerTokenEntry } from '../api/peer-token';
 import { readTokenFile, TokenStore, type TokenEntry } from '../api/tokens';
 import { loadConfigFile } from '../config/file';
-import { configHash } from '../config/hash';
+import { configHash, shortHash } from '../config/hash';
 import { formatProblem, monitoredServers, type ClusterConfig } from '../config/model';
 import { readSecret } from '../config/secrets';
 import { ConfigStore, type StoredRevision } from '../config/store';
@@ -24,6 +26,15 @@ import { TrapMetrics } from '../traps/metrics';
 import { SourcePolicy } from '../traps/receiver/source-policy';
 import { TrapReceiver, type SnmpUserSecret } from '../traps/receiver/snmp-receiver';
 import { VERSION } from '../version';
+import { ClusterMembership, readClusterSecret } from './cluster-membership';
+import { ConfigApplier } from './config-apply';
+import { ConfigConvergence } from './convergence';
+import { httpPeerTransport } from './peer-http';
+import { ConfigError } from './errors';
+import { buildStatus } from './status';
+import { EventLoopWatch, userModeMonitors } from './userw';
+
+export { ConfigError } from './errors';
 
 export interface AgentOptions {
   configFile: string;
@@ -34,15 +45,20 @@ export interface AgentOptions {
   log: Logger;
 }
 
-export class ConfigError extends Error {}
-
 export class Agent {
   private server?: http.Server;
   private receiver?: TrapReceiver;
   readonly registry = new Registry();
   private events?: EventLog;
   private stored!: StoredRevision;
+  /** The revision heartbeats, BMC checks, traps and monitors were started with. */
+  private running!: StoredRevision;
   private address = '';
+  private membership?: ClusterMembership;
+  private convergence?: ConfigConvergence;
+  private watch?: EventLoopWatch;
+  private configInfo?: Gauge<'revision' | 'hash'>;
+  private readonly startedAt = Date.now();
 
   private constructor(private readonly options: AgentOptions) {}
 
@@ -69,6 +85,7 @@ export class Agent {
     const { log, server: self } = this.options;
     const store = new ConfigStore(path.join(this.options.stateDir, 'config'));
     this.stored = this.loadConfig(store);
+    this.running = this.stored;
     const config = this.stored.config;
     const me = config.servers.find((s) => s.name === self);
     if (!me) {
@@ -78,7 +95,18 @@ export class Agent {
     }
     log.info({ version: VERSION, revision: this.stored.revision, hash: this.stored.hash }, 'agent starting');
 
-    collectDefaultMetrics({ register: this.registry, prefix: 'lifeline_' });
+    // Event-loop delay is lifeline_event_loop_delay_seconds (userw.ts). prom-client's own
+    // sampler (a 100 Hz timer by default) cost 0.6 % of a core in an idle agent and its
+    // min/max/mean/p50/p90/p99 gauges include the sampling period; it cannot be left out of
+    // collectDefaultMetrics, so it runs at 1 Hz and those gauges are dropped.
+    collectDefaultMetrics({ register: this.registry, prefix: 'lifeline_', eventLoopMonitoringPrecision: 1000 });
+    for (const stat of ['min', 'max', 'mean', 'stddev', 'p50', 'p90', 'p99']) {
+      this.registry.removeSingleMetric(`lifeline_nodejs_eventloop_lag_${stat}_seconds`);
+    }
+    // Gauges that prom-client names like counters (`_total`): promtool rejects them.
+    for (const what of ['handles', 'requests', 'resources']) {
+      this.registry.removeSingleMetric(`lifeline_nodejs_active_${what}_total`);
+    }
     new Gauge({
       name: 'lifeline_build_info',
       help: 'Build information.',
@@ -87,14 +115,14 @@ export class Agent {
     })
       .labels(VERSION, process.version)
       .set(1);
-    new Gauge({
+    this.configInfo = new Gauge({
       name: 'lifeline_config_info',
       help: 'The applied configuration.',
       labelNames: ['revision', 'hash'],
       registers: [this.registry],
-    })
-      .labels(String(this.stored.revision), this.stored.hash)
-      .set(1);
+    });
+    this.configInfo.labels(String(this.stored.revision), this.stored.hash).set(1);
+    const secret = readClusterSecret(config);
 
     const t = config.traps;
     this.events = new EventLog(path.join(this.options.stateDir, 'events.db'), {
@@ -138,6 +166,22 @@ export class Agent {
       }
     }
 
+    this.membership = await ClusterMembership.start({
+      config,
+      self,
+      stateDir: this.options.stateDir,
+      log,
+      registry: this.registry,
+      events,
+      secret,
+    });
+    const membership = this.membership;
+    membership.updateSummary(this.stored.revision, this.stored.hash);
+    this.watch = new EventLoopWatch({ registry: this.registry, board, self, monitors: userModeMonitors(config, self) });
+    this.watch.start();
+    this.convergence = this.startConvergence(store, events, peerToken(secret));
+    membership.heartbeat.on('summary', () => this.convergence?.evaluate());
+
     const ctx: AgentContext = {
       self,
       config: () => this.stored.config,
@@ -146,13 +190,48 @@ export class Agent {
       board,
       intake,
       registry: this.registry,
-      ready: () => ({ ready: true, reasons: [] }),
+      ready: () => {
+        const failed = membership.failed;
+        return failed === null ? { ready: true, reasons: [] } : { ready: false, reasons: [failed] };
+      },
+      status: () =>
+        buildStatus({
+          running: this.running.config,
+          runningRevision: this.running.revision,
+          current: { revision: this.stored.revision, hash: this.stored.hash },
+          self,
+          heartbeat: membership.snapshot(),
+          heartbeatError: membership.failed,
+          bmc: membership.bmcStates(),
+          monitors: board.list(),
+          conflicts: this.convergence?.conflicts() ?? [],
+          reasons: membership.transitionReasons(),
+          startedAt: this.startedAt,
+          monoNow: membership.heartbeat.now(),
+          wallNow: Date.now(),
+        }),
+      configRevision: (revision) =>
+        revision === undefined || revision === this.stored.revision ? this.stored : store.get(revision),
     };
-    const tokens = new TokenStore(this.loadTokens(config));
-    if (tokens.size === 0) {
-      log.warn('no API tokens are configured: every API call except health checks will be refused');
+    const configured = this.loadTokens(config);
+    if (configured.length === 0) {
+      log.warn('no API tokens are configured: every API call except health checks (and peer agents) will be refused');
     }
-    const app = createApp(ctx, { tokens, publicMetrics: config.api.publicMetrics, log });
+    const tokens = new TokenStore([...configured, peerTokenEntry(secret)]);
+    const applier = new ConfigApplier(
+      self,
+      store,
+      () => this.stored,
+      () => this.stored.config.servers.map((s) => s.name).filter((n) => n !== self),
+      httpPeerTransport(() => this.stored.config, peerToken(secret)),
+      (stored, from) => this.adopt(stored, from, events)
+    );
+    const app = createApp(ctx, {
+      tokens,
+      publicMetrics: config.api.publicMetrics,
+      log,
+      configWrite: { applier, history: () => store.history() },
+    });
     const tls = config.api.tls;
     this.server = tls
       ? https.createServer({ cert: fs.readFileSync(tls.cert), key: fs.readFileSync(tls.key) }, app)
@@ -173,7 +252,12 @@ export class Agent {
     log.info({ url: this.address }, 'API listening');
   }
 
-  /** The store's current revision, or the file's content as a new revision when it differs. */
+  /**
+   * The store's current revision, or the file's content as a new revision when it is new to
+   * the store. A file whose content is an older kept revision does not roll the store back:
+   * the cluster has moved on (an operator's change, or a revision converged from a peer), and
+   * re-applying a stale file at every restart would undo it cluster-wide.
+   */
   private loadConfig(store: ConfigStore): StoredRevision {
     const result = loadConfigFile(this.options.configFile);
     if (!result.ok) {
@@ -182,10 +266,84 @@ export class Agent {
       );
     }
     const current = store.current();
-    if (current && current.hash === configHash(result.config)) {
+    const hash = configHash(result.config);
+    if (current && current.hash === hash) {
+      return current;
+    }
+    const older = current && store.history().find((h) => h.hash === hash);
+    if (current && older) {
+      this.options.log.warn(
+        {
+          file: this.options.configFile,
+          fileRevision: older.revision,
+          revision: current.revision,
+          hash: shortHash(current.hash),
+        },
+        'the configuration file holds an older revision than the store: keeping the stored one'
+      );
       return current;
     }
     return store.apply(result.config, `file:${this.options.configFile}`);
+  }
+
+  private startConvergence(store: ConfigStore, events: EventLog, token: string): ConfigConvergence {
+    const membership = this.membership!;
+    const convergence = new ConfigConvergence({
+      self: this.options.server,
+      store,
+      log: this.options.log,
+      events,
+      registry: this.registry,
+      token,
+      current: () => ({ revision: this.stored.revision, hash: this.stored.hash }),
+      config: () => this.running.config,
+      announcements: () =>
+        (membership.snapshot()?.peers ?? [])
+          .filter((p) => p.summary !== null)
+          .map((p) => ({
+            server: p.server,
+            revision: p.summary!.revision,
+            hash: p.summary!.hash,
+            online: p.state === 'online',
+          })),
+      adopt: (stored, from) => this.adopt(stored, from, events),
+    });
+    convergence.start();
+    return convergence;
+  }
+
+  /**
+   * A newer revision fetched from a peer is in the store: it becomes this agent's current
+   * configuration for heartbeat summaries (so the cluster converges through this agent too),
+   * GET /config, the status and lifeline_config_info. Heartbeats, BMC checks, trap intake,
+   * monitors and API tokens keep running with the revision they started with until the agent
+   * restarts (status: config.restartRequired).
+   */
+  private adopt(stored: StoredRevision, from: string, events: EventLog): void {
+    const previous = this.stored;
+    this.stored = stored;
+    this.membership?.updateSummary(stored.revision, stored.hash);
+    this.configInfo?.reset();
+    this.configInfo?.labels(String(stored.revision), stored.hash).set(1);
+    this.options.log.info(
+      {
+        revision: stored.revision,
+        hash: stored.hash,
+        from,
+        previous: previous.revision,
+        runningRevision: this.running.revision,
+      },
+      'configuration revision adopted from a peer (heartbeats, BMC checks, traps and monitors apply it at the next restart)'
+    );
+    events.append({
+      time: Date.now(),
+      server: this.options.server,
+      type: 'config',
+      class: 'informational',
+      source: `peer:${from}`,
+      summary: `configuration revision ${stored.revision} (${shortHash(stored.hash)}) adopted from ${from} (was ${previous.revision})`,
+      fields: { revision: stored.revision, hash: stored.hash, previous: previous.revision, from },
+    });
   }
 
   private loadTokens(config: ClusterConfig): TokenEntry[] {
@@ -225,6 +383,9 @@ export class Agent {
   }
 
   async stop(): Promise<void> {
+    this.watch?.stop();
+    await this.convergence?.stop();
+    await this.membership?.stop();
     await this.receiver?.stop();
     if (this.server) {
       this.server.closeAllConnections();

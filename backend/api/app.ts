@@ -8,13 +8,18 @@ import { Counter } from 'prom-client';
 import { authenticate, requireRole } from './auth';
 import type { AgentContext } from './context';
 import { errorHandler } from './errors';
+import { configRoutes } from './routes/config';
+import { configWriteRoutes, type ConfigWriteContext } from './routes/config-write';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { monitorRoutes } from './routes/monitors';
 import { notifyRoutes } from './routes/notify';
+import { statusRoutes } from './routes/status';
 import type { TokenStore } from './tokens';
 
 export interface ApiOptions {
+  /** Configuration changes (absent: read-only API). */
+  configWrite?: ConfigWriteContext;
   tokens: TokenStore;
   publicMetrics: boolean;
   log: { error: (o: object, m: string) => void };
@@ -52,6 +57,11 @@ export function createApp(ctx: AgentContext, options: ApiOptions): express.Expre
   v1.use(eventRoutes(ctx));
   v1.use(monitorRoutes(ctx));
   v1.use(notifyRoutes(ctx));
+  v1.use(statusRoutes(ctx));
+  v1.use(configRoutes(ctx));
+  if (options.configWrite) {
+    v1.use(configWriteRoutes(ctx, options.configWrite));
+  }
   app.use('/api/v1', v1);
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });

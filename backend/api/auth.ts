@@ -1,7 +1,7 @@
 /**
  * express middleware: bearer-token authentication, role checks, and a limit on failed
- * attempts per client address (a token cannot be guessed by brute force, and a client
- * stuck with a wrong token cannot flood the log). Failures answer JSON bodies.
+ * attempts per client address (a client stuck with a wrong token, or guessing, gets 429
+ * and cannot flood the log). Failures answer JSON bodies.
  */
 import type { NextFunction, Request, Response } from 'express';
 import type { Counter } from 'prom-client';
@@ -31,31 +31,34 @@ export function authenticate(options: AuthOptions) {
 
   return (req: Request, res: Response, next: NextFunction) => {
     const client = req.socket.remoteAddress ?? 'unknown';
-    const f = failures.get(client);
-    if (f && now() - f.since < windowMs && f.count >= maxFailures) {
-      options.failures.labels('rate-limited').inc();
-      res.setHeader('Retry-After', String(Math.ceil((f.since + windowMs - now()) / 1000)));
-      res.status(429).json({ error: 'too many failed authentications; try again later' });
-      return;
-    }
     const header = req.headers.authorization ?? '';
     const match = /^Bearer ([A-Za-z0-9._~+/=-]{1,512})$/.exec(header);
     const principal = match ? options.tokens.authenticate(match[1]) : undefined;
-    if (!principal) {
-      const reason = header === '' ? 'missing' : match ? 'unknown-token' : 'malformed';
-      options.failures.labels(reason).inc();
-      const entry = f && now() - f.since < windowMs ? f : { count: 0, since: now() };
-      entry.count++;
-      if (failures.size > 10_000) {
-        failures.clear();
-      }
-      failures.set(client, entry);
-      res.setHeader('WWW-Authenticate', 'Bearer realm="lifeline"');
-      res.status(401).json({ error: header === '' ? 'a bearer token is required' : 'the token is not valid' });
+    if (principal) {
+      // A valid token always passes: one client's wrong token (say, a user behind the same
+      // Grafana server) must not lock out the others. Tokens are 256-bit random: the limit
+      // protects the log and the CPU, not the token space.
+      req.principal = principal;
+      next();
       return;
     }
-    req.principal = principal;
-    next();
+    const f = failures.get(client);
+    const current = f && now() - f.since < windowMs ? f : { count: 0, since: now() };
+    current.count++;
+    if (failures.size > 10_000) {
+      failures.clear();
+    }
+    failures.set(client, current);
+    if (current.count > maxFailures) {
+      options.failures.labels('rate-limited').inc();
+      res.setHeader('Retry-After', String(Math.ceil((current.since + windowMs - now()) / 1000)));
+      res.status(429).json({ error: 'too many failed authentications; try again later' });
+      return;
+    }
+    const reason = header === '' ? 'missing' : match ? 'unknown-token' : 'malformed';
+    options.failures.labels(reason).inc();
+    res.setHeader('WWW-Authenticate', 'Bearer realm="lifeline"');
+    res.status(401).json({ error: header === '' ? 'a bearer token is required' : 'the token is not valid' });
   };
 }
 

@@ -1,5 +1,7 @@
 import type { Registry } from 'prom-client';
+import type { ClusterStatus } from '../agent/status';
 import type { ClusterConfig } from '../config/model';
+import type { StoredRevision } from '../config/store';
 import type { EventLog } from '../events/event-log';
 import type { MonitorBoard } from '../monitors/monitor-board';
 import type { TrapIntake } from '../traps/intake';
@@ -14,4 +16,8 @@ export interface AgentContext {
   intake: TrapIntake;
   registry: Registry;
   ready: () => { ready: boolean; reasons: string[] };
+  /** One consistent snapshot for GET /status. */
+  status: () => ClusterStatus;
+  /** The current stored revision, or a kept older one. */
+  configRevision: (revision?: number) => StoredRevision | undefined;
 }

@@ -137,6 +137,22 @@ export class BmcChecker extends EventEmitter<BmcCheckerEvents> {
     return [...this.peers.values()].map((p) => p.state);
   }
 
+  /**
+   * Checks one peer now, outside the schedule (the agent calls it when the peer's LAN
+   * heartbeats falter, so that fresh BMC evidence is there when the peer times out). The
+   * one-call-per-peer rule still holds: a ping or status call already running is not
+   * doubled. Returns whether anything was started.
+   */
+  checkNow(server: string): boolean {
+    const rt = this.peers.get(server);
+    if (!this.running || rt === undefined) {
+      return false;
+    }
+    const pinged = this.pingPeer(rt);
+    const queried = this.queryPeer(rt);
+    return pinged || queried;
+  }
+
   /** The resolved ipmitool target of a peer (for fencing); undefined before start() or for an unknown server. */
   target(server: string): IpmiTarget | undefined {
     return this.targets.get(server);
@@ -157,39 +173,49 @@ export class BmcChecker extends EventEmitter<BmcCheckerEvents> {
 
   private pingRound(): void {
     for (const rt of this.peers.values()) {
-      if (rt.pinging) {
-        continue;
-      }
-      rt.pinging = true;
-      this.track(
-        call(() => this.pinger(rt.peer.ping, this.pingTimeoutMs), pingFailure).then((result) => {
-          rt.pinging = false;
-          if (this.running) {
-            this.safely(() => this.options.observer?.onPing?.(rt.peer.server, result));
-            this.update(rt, applyPing(rt.state, result, this.scheduler.now(), this.misses));
-          }
-        })
-      );
+      this.pingPeer(rt);
     }
   }
 
   private statusRound(): void {
     for (const rt of this.peers.values()) {
-      const target = this.targets.get(rt.peer.server);
-      if (rt.querying || target === undefined) {
-        continue;
-      }
-      rt.querying = true;
-      this.track(
-        call(() => this.ipmi(target, 'status'), statusFailure).then((result) => {
-          rt.querying = false;
-          if (this.running) {
-            this.safely(() => this.options.observer?.onStatus?.(rt.peer.server, result));
-            this.update(rt, applyStatus(rt.state, result, this.scheduler.now()));
-          }
-        })
-      );
+      this.queryPeer(rt);
     }
+  }
+
+  private pingPeer(rt: PeerRuntime): boolean {
+    if (rt.pinging) {
+      return false;
+    }
+    rt.pinging = true;
+    this.track(
+      call(() => this.pinger(rt.peer.ping, this.pingTimeoutMs), pingFailure).then((result) => {
+        rt.pinging = false;
+        if (this.running) {
+          this.safely(() => this.options.observer?.onPing?.(rt.peer.server, result));
+          this.update(rt, applyPing(rt.state, result, this.scheduler.now(), this.misses));
+        }
+      })
+    );
+    return true;
+  }
+
+  private queryPeer(rt: PeerRuntime): boolean {
+    const target = this.targets.get(rt.peer.server);
+    if (rt.querying || target === undefined) {
+      return false;
+    }
+    rt.querying = true;
+    this.track(
+      call(() => this.ipmi(target, 'status'), statusFailure).then((result) => {
+        rt.querying = false;
+        if (this.running) {
+          this.safely(() => this.options.observer?.onStatus?.(rt.peer.server, result));
+          this.update(rt, applyStatus(rt.state, result, this.scheduler.now()));
+        }
+      })
+    );
+    return true;
   }
 
   private update(rt: PeerRuntime, next: BmcPeerState): void {

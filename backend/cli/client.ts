@@ -39,7 +39,12 @@ export function clientFrom(opts: ClientOptions, env: NodeJS.ProcessEnv = process
     authHeaders(): Record<string, string> {
       return token ? { Authorization: `Bearer ${token}` } : {};
     },
-    async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    async request<T>(
+      method: string,
+      path: string,
+      body?: unknown,
+      extraHeaders: Record<string, string> = {}
+    ): Promise<T> {
       let res: Response;
       try {
         res = await fetch(`${url}/api/v1${path}`, {
@@ -47,6 +52,7 @@ export function clientFrom(opts: ClientOptions, env: NodeJS.ProcessEnv = process
           headers: {
             ...(token ? { Authorization: `Bearer ${token}` } : {}),
             ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+            ...extraHeaders,
           },
           body: body !== undefined ? JSON.stringify(body) : undefined,
           signal: AbortSignal.timeout(10_000),

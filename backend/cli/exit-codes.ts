@@ -11,4 +11,9 @@ export const EXIT = {
   DENIED: 4,
   /** The request lost a race: stale revision (409/412). */
   CONFLICT: 5,
+  /**
+   * `lifeline status` only: the status was read, and something needs attention: a server is
+   * not online, a monitor is in error, heartbeats are not running, or configurations conflict.
+   */
+  DEGRADED: 6,
 } as const;

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAgentCommand } from './commands/agent';
 import { registerConfigCommands } from './commands/config';
 import { registerOperationCommands } from './commands/operations';
+import { registerStatusCommand } from './commands/status';
 import { registerTokenCommands } from './commands/token';
 import { registerTrapCommands } from './commands/trap';
 import { CliError } from './client';
@@ -21,13 +22,15 @@ export function buildProgram(): Command {
     .exitOverride();
   registerAgentCommand(program);
   registerConfigCommands(program);
+  registerStatusCommand(program);
   registerOperationCommands(program);
   registerTrapCommands(program);
   registerTokenCommands(program);
   program.addHelpText(
     'after',
     `\nExit codes: ${EXIT.OK} ok, ${EXIT.INVALID} invalid input, ${EXIT.USAGE} usage error, ` +
-      `${EXIT.UNAVAILABLE} agent unavailable, ${EXIT.DENIED} access denied, ${EXIT.CONFLICT} conflict.`
+      `${EXIT.UNAVAILABLE} agent unavailable, ${EXIT.DENIED} access denied, ${EXIT.CONFLICT} conflict, ` +
+      `${EXIT.DEGRADED} (status) something needs attention.`
   );
   // Commander exits with 1 on usage errors; 2 is the convention (and 1 means "invalid input" here).
   program.commands.forEach(function override(c: Command) {

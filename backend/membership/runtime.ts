@@ -4,9 +4,10 @@
  * in-process mode, in the agent's main thread; either way it talks only through messages
  * (protocol.ts), so both modes behave the same.
  *
- * Reporting: events and RTT samples are batched and posted at the end of the current
- * turn of the event loop together with a fresh snapshot, and a snapshot is also posted
- * every interval, so the agent's view is never more than one interval old.
+ * Reporting: events are batched and posted at the end of the current turn of the event
+ * loop together with a fresh snapshot, and a snapshot (with the RTT samples gathered since
+ * the last report) is also posted every interval, so the agent's view is never more than
+ * one interval old.
  *
  * Main-thread watchdog: a heartbeat sender that outlives a stuck agent would hide the
  * failure from the cluster (peers keep seeing "online" while nothing runs failovers or
@@ -53,7 +54,11 @@ export class HeartbeatRuntime {
       this.core.reportBmc(server, report);
     }
     this.core.on((e) => this.queue(() => this.events.push(e)));
-    this.core.onRtt((s) => this.queue(() => this.rtt.push(s)));
+    // RTT samples ride along with the next report (at most one interval later) instead of
+    // triggering one: every accepted heartbeat carries an echo, and a report per packet
+    // (a full snapshot, cloned across threads) cost more CPU than the heartbeats themselves
+    // in a 32-server cluster. At most one sample per path per interval waits here.
+    this.core.onRtt((s) => this.rtt.push(s));
   }
 
   /** Binds the sockets and starts the core; posts `ready`, or `failed` with the bind error. */

@@ -4,7 +4,10 @@ import { ROOT } from '../support/paths';
 
 // The README's first quick-start command ends in this script: it must keep working.
 test('the demo starts two BMCs and two agents, and a fatal PET puts mrw1 on server1 in error', () => {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'demo.mjs'), '--once'], { encoding: 'utf8', timeout: 90_000 });
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'demo.mjs'), '--once'], {
+    encoding: 'utf8',
+    timeout: 90_000,
+  });
   const out = `${r.stdout}${r.stderr}`;
   expect({ code: r.status, out }).toMatchObject({ code: 0 });
   expect(out).toMatch(/server2\s+online/);

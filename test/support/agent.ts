@@ -12,7 +12,7 @@ export interface RunningAgent {
   dir: string;
   child: ChildProcess;
   logs: () => string;
-  request: (method: string, p: string, body?: unknown, token?: string) => Promise<{ status: number; body: any }>;  
+  request: (method: string, p: string, body?: unknown, token?: string) => Promise<{ status: number; body: any }>;
   stop: () => Promise<void>;
 }
 
@@ -78,7 +78,7 @@ export async function startAgent(
     } catch {
       // metrics and other text bodies stay text
     }
-    return { status: res.status, body: parsed as any };  
+    return { status: res.status, body: parsed as any };
   };
   const deadline = Date.now() + 15_000;
   for (;;) {

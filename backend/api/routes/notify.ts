@@ -28,12 +28,10 @@ export function notifyRoutes(ctx: AgentContext): Router {
       return;
     }
     if (n.data.server !== undefined && !ctx.config().servers.some((s) => s.name === n.data.server)) {
-      res
-        .status(400)
-        .json({
-          error: 'invalid request',
-          problems: [{ path: 'server', message: `no server is named "${n.data.server}"` }],
-        });
+      res.status(400).json({
+        error: 'invalid request',
+        problems: [{ path: 'server', message: `no server is named "${n.data.server}"` }],
+      });
       return;
     }
     const monitors = ctx.intake.notify({ ...n.data, source: `api:${req.principal?.name}` });

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { Agent, ConfigError } from '../../agent/agent';
-import { createLogger } from '../../log';
+import type { Agent } from '../../agent/agent';
 import { EXIT } from '../exit-codes';
 
 export function registerAgentCommand(program: Command) {
@@ -12,6 +11,9 @@ export function registerAgentCommand(program: Command) {
     .option('--state-dir <dir>', 'where the config store and event log live', '/var/lib/lifeline')
     .option('--tokens <file...>', 'extra API token files (YAML lists of {name, role, sha256})')
     .action(async (opts: { config: string; server: string; stateDir: string; tokens?: string[] }) => {
+      // Loaded here, not at the top: every other command starts without the agent's modules.
+      const { Agent, ConfigError } = await import('../../agent/agent');
+      const { createLogger } = await import('../../log');
       const log = createLogger(opts.server);
       let agent: Agent;
       try {

@@ -4,6 +4,7 @@ import { configHash, shortHash } from '../../config/hash';
 import { canonicalJson, canonicalYaml, configJsonSchema, formatPath, formatProblem } from '../../config/model';
 import { configReferenceMarkdown } from '../../config/reference';
 import { EXIT } from '../exit-codes';
+import { clientFrom, withConnection, type ClientOptions } from '../client';
 
 export function registerConfigCommands(program: Command) {
   const config = program.command('config').description('validate, show and manage the cluster configuration');
@@ -51,6 +52,64 @@ export function registerConfigCommands(program: Command) {
       }
       process.stdout.write(opts.json ? canonicalJson(result.config) : canonicalYaml(result.config));
     });
+
+  withConnection(
+    config
+      .command('apply')
+      .description('validate a file and apply it to every reachable agent (all store the new revision, or none does)')
+      .argument('<file>', 'configuration file')
+      .option('--base <revision>', 'the revision your edit is based on (default: the agent’s current one)')
+  ).action(async (file: string, opts: ClientOptions & { base?: string }) => {
+    const result = loadConfigFile(file);
+    if (!result.ok) {
+      result.problems.forEach((p) => process.stderr.write(`${formatProblem(p)}\n`));
+      process.exitCode = EXIT.INVALID;
+      return;
+    }
+    const client = clientFrom(opts);
+    const base = opts.base ?? String((await client.request<{ revision: number }>('GET', '/config')).revision);
+    const r = await client.request<{ revision: number; hash: string; committed: string[]; unreachable: string[] }>(
+      'PUT',
+      '/config',
+      result.config,
+      {
+        'If-Match': `"${base}"`,
+      }
+    );
+    process.stdout.write(`applied revision ${r.revision} (${shortHash(r.hash)}) on ${r.committed.join(', ')}`);
+    process.stdout.write(r.unreachable.length ? `; unreachable, will catch up: ${r.unreachable.join(', ')}\n` : '\n');
+  });
+
+  withConnection(
+    config.command('history').description('revisions kept by the agent, newest first').option('--json', 'print JSON')
+  ).action(async (opts: ClientOptions & { json?: boolean }) => {
+    const r = await clientFrom(opts).request<{
+      revisions: Array<{ revision: number; hash: string; appliedAt: string; source: string }>;
+    }>('GET', '/config/history');
+    if (opts.json) {
+      process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+      return;
+    }
+    for (const h of r.revisions) {
+      process.stdout.write(`${String(h.revision).padStart(6)}  ${shortHash(h.hash)}  ${h.appliedAt}  ${h.source}\n`);
+    }
+  });
+
+  withConnection(
+    config
+      .command('rollback')
+      .description('apply an older revision again, as a new revision')
+      .argument('<revision>', 'revision to return to')
+  ).action(async (revision: string, opts: ClientOptions) => {
+    const r = await clientFrom(opts).request<{ revision: number; hash: string; committed: string[] }>(
+      'POST',
+      '/config/rollback',
+      { revision: Number(revision) }
+    );
+    process.stdout.write(
+      `rolled back to the content of revision ${revision}: now revision ${r.revision} (${shortHash(r.hash)}) on ${r.committed.join(', ')}\n`
+    );
+  });
 
   config
     .command('schema')

@@ -77,10 +77,18 @@ export function registerOperationCommands(program: Command) {
     ) => {
       const client = clientFrom(opts);
       const q = new URLSearchParams({ limit: opts.limit });
-      if (opts.server) {q.set('server', opts.server);}
-      if (opts.class) {q.set('class', opts.class);}
-      if (opts.type) {q.set('type', opts.type);}
-      if (opts.since) {q.set('from', String(Date.now() - Number(opts.since) * 60_000));}
+      if (opts.server) {
+        q.set('server', opts.server);
+      }
+      if (opts.class) {
+        q.set('class', opts.class);
+      }
+      if (opts.type) {
+        q.set('type', opts.type);
+      }
+      if (opts.since) {
+        q.set('from', String(Date.now() - Number(opts.since) * 60_000));
+      }
       const r = await client.request<{ events: StoredEvent[] }>('GET', `/events?${q.toString()}`);
       const print = (e: StoredEvent) =>
         process.stdout.write(

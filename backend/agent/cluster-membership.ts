@@ -1,0 +1,272 @@
+/**
+ * Membership and BMC linkage, wired into the agent: the heartbeat service (worker thread),
+ * the BMC checker with its shared ipmitool runner, their metrics, and what their
+ * observations become (event log rows, structured logs, BMC readings for membership).
+ *
+ *   checker state (every ping and power read) --bmcReading--> heartbeat.reportBmc(peer)
+ *   peer turns suspect or stays down          --checkNow----> fresh BMC evidence for it
+ *   transitions, path changes, restarts, mutes, BMC changes --> event log + log
+ *   heartbeat worker dies                     --> fatal log + event, agent not ready
+ */
+import type { Registry } from 'prom-client';
+import {
+  BmcChecker,
+  BmcMetrics,
+  IpmitoolRunner,
+  bmcPeersFromConfig,
+  describeSecretRef,
+  type BmcPeerState,
+} from '../bmc';
+import type { ClusterConfig } from '../config/model';
+import { readSecret } from '../config/secrets';
+import type { EventLog, NewEvent } from '../events/event-log';
+import type { Logger } from '../log';
+import {
+  HeartbeatService,
+  registerMembershipMetrics,
+  toWallTime,
+  type HeartbeatSnapshot,
+  type Timing,
+} from '../membership';
+import { bmcReading } from './bmc-reading';
+import { ConfigError } from './errors';
+import { nextIncarnation } from './incarnation-file';
+import { bmcEvent, mutedEvent, pathEvent, restartEvent, transitionEvent } from './membership-events';
+
+export interface ClusterMembershipOptions {
+  config: ClusterConfig;
+  self: string;
+  stateDir: string;
+  log: Logger;
+  registry: Registry;
+  events: EventLog;
+  /** The cluster secret (readClusterSecret). */
+  secret: string;
+  /** ipmitool `chassis power status` period per peer (default 5000 ms). */
+  bmcStatusIntervalMs?: number;
+}
+
+/** The cluster secret, read once; the error names the reference, never the value. */
+export function readClusterSecret(config: ClusterConfig): string {
+  try {
+    return readSecret(config.cluster.secret);
+  } catch (e) {
+    throw new ConfigError(`cluster.secret (${describeSecretRef(config.cluster.secret)}): ${(e as Error).message}`);
+  }
+}
+
+export class ClusterMembership {
+  readonly heartbeat: HeartbeatService;
+  readonly checker: BmcChecker | null = null;
+  private readonly runner: IpmitoolRunner | null = null;
+  private failure: string | null = null;
+  private downPoll: NodeJS.Timeout | null = null;
+  private readonly reasons = new Map<string, string>();
+  /** Per peer and error source, the last error message logged (a failing BMC is logged once, not every poll). */
+  private readonly loggedErrors = new Map<string, string>();
+  private readonly log: Logger;
+
+  private constructor(private readonly options: ClusterMembershipOptions) {
+    const { config, self, log, registry, secret } = options;
+    this.log = log;
+    const incarnation = nextIncarnation(options.stateDir, (m) => log.warn(m));
+    this.heartbeat = new HeartbeatService(config, self, secret, { incarnation });
+    registerMembershipMetrics(registry, this.heartbeat);
+    this.wireHeartbeat();
+    if (config.interconnects.some((ic) => ic.type === 'bmc')) {
+      const metrics = new BmcMetrics(registry);
+      this.runner = new IpmitoolRunner({ onCall: metrics.onIpmitoolCall });
+      this.checker = new BmcChecker({
+        peers: bmcPeersFromConfig(config, self),
+        pingIntervalMs: config.cluster.heartbeat.intervalMs,
+        statusIntervalMs: options.bmcStatusIntervalMs ?? 5000,
+        ipmi: this.runner.run,
+        observer: {
+          onPing: (server, result) => metrics.onPing(server, result),
+          onState: (state) => {
+            metrics.onState(state);
+            this.feed(state);
+          },
+        },
+      });
+      this.wireChecker(this.checker);
+    }
+  }
+
+  /** Starts heartbeats (rejects with the bind error) and the BMC checker (throws ConfigError on unreadable BMC passwords). */
+  static async start(options: ClusterMembershipOptions): Promise<ClusterMembership> {
+    const m = new ClusterMembership(options);
+    await m.heartbeat.start();
+    try {
+      m.checker?.start();
+    } catch (e) {
+      await m.heartbeat.stop();
+      throw new ConfigError((e as Error).message);
+    }
+    const t = m.heartbeat.timing;
+    // A peer that is not online gets a power read at least every timeout, so that the
+    // reading stays current (bmcMaxAgeMs = 3 timeouts) while the peer is silent.
+    if (m.checker) {
+      m.downPoll = setInterval(() => m.pollSilentPeers(), Math.max(500, Math.min(t.timeoutMs, 5000)));
+      m.downPoll.unref();
+    }
+    const bound = m.heartbeat.bound.map((b) => `${b.address}:${b.port}`).join(', ');
+    options.log.info(
+      {
+        mode: m.heartbeat.mode,
+        incarnation: m.heartbeat.incarnation.toString(),
+        bound,
+        intervalMs: t.intervalMs,
+        timeoutMs: t.timeoutMs,
+        bmcPeers: m.checker?.states().map((s) => s.server) ?? [],
+      },
+      'heartbeats started'
+    );
+    return m;
+  }
+
+  get timing(): Timing {
+    return this.heartbeat.timing;
+  }
+
+  /** Why the agent is not ready (the heartbeat worker died), or null. */
+  get failed(): string | null {
+    return this.failure;
+  }
+
+  snapshot(): HeartbeatSnapshot | null {
+    return this.heartbeat.snapshot();
+  }
+
+  bmcStates(): BmcPeerState[] | null {
+    return this.checker?.states() ?? null;
+  }
+
+  /** The evidence reason of each peer's latest transition. */
+  transitionReasons(): Record<string, string> {
+    return Object.fromEntries(this.reasons);
+  }
+
+  /** What heartbeats advertise: this agent's configuration revision and hash. */
+  updateSummary(revision: number, hash: string): void {
+    this.heartbeat.updateSummary({ revision, hash, groups: [] });
+  }
+
+  async stop(): Promise<void> {
+    if (this.downPoll) {
+      clearInterval(this.downPoll);
+      this.downPoll = null;
+    }
+    await this.checker?.stop();
+    await this.heartbeat.stop();
+  }
+
+  private toWall = (mono: number) => toWallTime(mono, this.heartbeat.now(), Date.now());
+
+  private append(e: NewEvent | null): void {
+    if (e !== null) {
+      this.options.events.append(e);
+    }
+  }
+
+  private wireHeartbeat(): void {
+    const { self, log } = this.options;
+    const hb = this.heartbeat;
+    hb.on('transition', (t) => {
+      this.reasons.set(t.server, t.evidence.reason);
+      const line = { peer: t.server, from: t.from, to: t.to, reason: t.evidence.reason };
+      if (t.to === 'online' || t.to === 'suspect') {
+        log.info(line, 'server state changed');
+      } else {
+        log.warn({ ...line, evidence: t.evidence }, 'server state changed');
+      }
+      this.append(transitionEvent(t, self, this.toWall));
+      if (t.to !== 'online') {
+        // Fresh BMC evidence before the peer times out: it decides offline vs. hung.
+        this.checker?.checkNow(t.server);
+      }
+    });
+    hb.on('path', (p) => {
+      log.info({ peer: p.server, interconnect: p.interconnect, from: p.from, to: p.to }, 'heartbeat path changed');
+      this.append(pathEvent(p, self, this.toWall));
+    });
+    hb.on('restart', (r) => {
+      log.info({ peer: r.server, incarnation: r.incarnation }, 'peer agent restarted');
+      this.append(restartEvent(r, self, this.toWall));
+    });
+    hb.on('muted', (m) => {
+      (m.muted ? log.error.bind(log) : log.info.bind(log))(
+        { reason: m.reason },
+        m.muted ? 'heartbeats muted' : 'heartbeats resumed'
+      );
+      this.append(mutedEvent(m, self, this.toWall));
+    });
+    hb.on('warning', (message) => log.warn({ message }, 'heartbeat warning'));
+    hb.on('error', (e) => {
+      this.failure = `heartbeat service failed: ${e.message}`;
+      log.fatal(
+        { error: e.message },
+        'heartbeat service failed: this server sends no heartbeats; the agent is not ready'
+      );
+      this.append({
+        time: Date.now(),
+        server: self,
+        type: 'heartbeat',
+        class: 'fatal',
+        source: `membership:${self}`,
+        summary: `heartbeat service failed: ${e.message}; this server sends no heartbeats`,
+      });
+    });
+  }
+
+  private wireChecker(checker: BmcChecker): void {
+    const { self, log } = this.options;
+    checker.on('change', (c) => {
+      this.feed(c.state);
+      const line = {
+        peer: c.server,
+        changed: c.changed,
+        reachable: c.state.reachable,
+        power: c.state.power,
+        lastError: c.state.lastError?.message,
+      };
+      if (c.state.reachable) {
+        this.loggedErrors.delete(`${c.server}:ping`);
+      }
+      if (c.state.power !== 'unknown') {
+        this.loggedErrors.delete(`${c.server}:ipmi`);
+      }
+      const e = c.state.lastError;
+      const errorKey = e ? `${c.server}:${e.source}` : '';
+      const newError = e !== null && this.loggedErrors.get(errorKey) !== e.message;
+      if (newError) {
+        this.loggedErrors.set(errorKey, e.message);
+        log.warn(line, 'BMC check failed (logged again only when the error changes or after recovery)');
+      } else if (c.changed.some((f) => f !== 'lastError')) {
+        log.info(line, 'BMC state changed');
+      }
+      this.append(bmcEvent(c, self));
+    });
+    // A throwing listener must not take the agent down (the checker re-emits it as 'error').
+    checker.on('error', (e) => log.error({ error: e instanceof Error ? e.message : String(e) }, 'BMC checker error'));
+  }
+
+  private feed(state: BmcPeerState): void {
+    const reading = bmcReading(state);
+    if (reading !== null) {
+      try {
+        this.heartbeat.reportBmc(state.server, reading);
+      } catch (e) {
+        this.log.warn({ peer: state.server, error: (e as Error).message }, 'BMC reading not accepted by membership');
+      }
+    }
+  }
+
+  private pollSilentPeers(): void {
+    for (const p of this.heartbeat.snapshot()?.peers ?? []) {
+      if (p.state !== 'online') {
+        this.checker?.checkNow(p.server);
+      }
+    }
+  }
+}

@@ -1,0 +1,142 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { formatPath, validateConfig } from '../../config/model';
+import { ApplyError, type ConfigApplier } from '../../agent/config-apply';
+import type { AgentContext } from '../context';
+import { requireRole } from '../auth';
+import { badRequest } from '../errors';
+import { PEER_PRINCIPAL } from '../peer-token';
+
+export interface ConfigWriteContext {
+  applier: ConfigApplier;
+  history: () => Array<{ revision: number; hash: string; appliedAt: string; source: string }>;
+}
+
+const proposal = z.strictObject({
+  base: z.number().int().nonnegative(),
+  revision: z.number().int().positive(),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  config: z.unknown(),
+  coordinator: z.string().max(63),
+});
+const decision = z.strictObject({ revision: z.number().int().positive(), hash: z.string().regex(/^[0-9a-f]{64}$/) });
+const rollback = z.strictObject({ revision: z.number().int().positive() });
+
+function sendApplyError(res: Response, e: unknown) {
+  if (e instanceof ApplyError) {
+    res
+      .status(e.status)
+      .json({ error: e.message, problems: e.problems.map((p) => ({ path: formatPath(p.path), message: p.message })) });
+    return;
+  }
+  throw e;
+}
+
+/** If-Match is required on writes (lost updates are conflicts, never silent overwrites). */
+function ifMatch(req: Request, res: Response): number | undefined {
+  const header = req.headers['if-match'];
+  const m = typeof header === 'string' ? /^(?:W\/)?"(\d+)"$/.exec(header.trim()) : null;
+  if (!m) {
+    res.status(428).json({ error: 'If-Match with the revision you edited (the ETag of GET /config) is required' });
+    return undefined;
+  }
+  return Number(m[1]);
+}
+
+/**
+ * PUT /config (admin): validate and apply cluster-wide; POST /config/validate: dry run;
+ * GET /config/history; POST /config/rollback (admin). /internal/config/*: the two-phase
+ * exchange between agents (peer principal only).
+ */
+export function configWriteRoutes(ctx: AgentContext, w: ConfigWriteContext): Router {
+  const r = Router();
+
+  r.post('/config/validate', requireRole('viewer'), (req: Request, res: Response) => {
+    const result = validateConfig(req.body);
+    res.json(
+      result.ok
+        ? { valid: true, problems: [] }
+        : { valid: false, problems: result.problems.map((p) => ({ path: formatPath(p.path), message: p.message })) }
+    );
+  });
+
+  r.put('/config', requireRole('admin'), async (req: Request, res: Response) => {
+    const base = ifMatch(req, res);
+    if (base === undefined) {
+      return;
+    }
+    try {
+      const result = await w.applier.apply(req.body, base, `api:${req.principal?.name}`);
+      res.setHeader('ETag', `"${result.revision}"`);
+      res.json(result);
+    } catch (e) {
+      sendApplyError(res, e);
+    }
+  });
+
+  r.get('/config/history', requireRole('viewer'), (_req, res) => {
+    res.json({ revisions: w.history() });
+  });
+
+  r.post('/config/rollback', requireRole('admin'), async (req: Request, res: Response) => {
+    const body = rollback.safeParse(req.body);
+    if (!body.success) {
+      badRequest(res, body.error);
+      return;
+    }
+    const old = ctx.configRevision(body.data.revision);
+    if (!old) {
+      res.status(404).json({ error: `revision ${body.data.revision} is not kept by this agent` });
+      return;
+    }
+    try {
+      const result = await w.applier.apply(
+        old.config,
+        ctx.revision().revision,
+        `rollback:${old.revision} by api:${req.principal?.name}`
+      );
+      res.setHeader('ETag', `"${result.revision}"`);
+      res.json(result);
+    } catch (e) {
+      sendApplyError(res, e);
+    }
+  });
+
+  const peerOnly = (req: Request, res: Response, next: () => void) => {
+    if (req.principal?.name !== PEER_PRINCIPAL) {
+      res.status(403).json({ error: 'only agents of this cluster (peer token) may call this' });
+      return;
+    }
+    next();
+  };
+  r.post('/internal/config/prepare', peerOnly, (req: Request, res: Response) => {
+    const p = proposal.safeParse(req.body);
+    if (!p.success) {
+      badRequest(res, p.error);
+      return;
+    }
+    const answer = w.applier.prepare(p.data);
+    res.status(answer.ok ? 200 : 409).json(answer);
+  });
+  r.post('/internal/config/commit', peerOnly, (req: Request, res: Response) => {
+    const d = decision.safeParse(req.body);
+    if (!d.success) {
+      badRequest(res, d.error);
+      return;
+    }
+    const stored = w.applier.commit(d.data.revision, d.data.hash, 'coordinator');
+    res
+      .status(stored ? 200 : 409)
+      .json(stored ? { revision: stored.revision } : { error: 'nothing prepared for this revision' });
+  });
+  r.post('/internal/config/abort', peerOnly, (req: Request, res: Response) => {
+    const d = decision.safeParse(req.body);
+    if (!d.success) {
+      badRequest(res, d.error);
+      return;
+    }
+    w.applier.abort(d.data.revision, d.data.hash);
+    res.json({ aborted: true });
+  });
+  return r;
+}

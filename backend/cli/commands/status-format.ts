@@ -1,0 +1,101 @@
+/**
+ * `lifeline status` as text: a compact table in the manner of the product's clpstat (pure).
+ * Servers x interconnects (up/down per heartbeat path; the BMC interconnect column is the
+ * presence ping of that server's BMC) with the chassis power, then groups, then monitors.
+ */
+import type { ClusterStatus, StatusPathState } from '../../agent/status';
+
+export type TimeFormat = (epochMs: number) => string;
+
+export const clockTime: TimeFormat = (ms) => new Date(ms).toTimeString().slice(0, 8);
+
+function table(rows: string[][]): string[] {
+  const width = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(width[i])))
+      .join('  ')
+      .trimEnd()
+  );
+}
+
+const PATH: Record<StatusPathState, string> = { up: 'up', down: 'DOWN', pending: 'wait', self: '-' };
+
+/** Problems worth a non-zero exit: empty when all is well. */
+export function statusProblems(s: ClusterStatus): string[] {
+  const problems: string[] = [];
+  if (!s.heartbeat.running) {
+    problems.push(`heartbeats are not running${s.heartbeat.error ? `: ${s.heartbeat.error}` : ''}`);
+  }
+  for (const server of s.servers) {
+    if (server.state !== 'online') {
+      problems.push(`server ${server.name} is ${server.state}`);
+    }
+  }
+  for (const m of s.monitors) {
+    if (m.status === 'error') {
+      problems.push(`monitor ${m.monitor} on ${m.server} is in error`);
+    }
+  }
+  for (const c of s.config.conflicts) {
+    problems.push(`configuration revision ${c.revision} conflicts between ${Object.keys(c.hashes).join(', ')}`);
+  }
+  return problems;
+}
+
+export function formatStatus(s: ClusterStatus, time: TimeFormat = clockTime): string {
+  const out: string[] = [];
+  const restart = s.config.restartRequired ? `, running ${s.config.runningRevision} until restart` : '';
+  out.push(
+    `Cluster ${s.cluster}, seen from ${s.self}: configuration revision ${s.config.revision} (${s.config.hash.slice(0, 12)}${restart}), ` +
+      `heartbeat every ${s.heartbeat.intervalMs} ms, down after ${s.heartbeat.timeoutMs} ms` +
+      (s.heartbeat.muted ? ', HEARTBEATS MUTED' : '') +
+      (s.heartbeat.error ? `, ${s.heartbeat.error}` : '')
+  );
+  out.push('');
+  const ics = s.interconnects.map((ic) => `${ic.type}${ic.index}`);
+  const servers = [['SERVER', 'STATE', 'SINCE', ...ics, 'POWER', 'REASON']];
+  for (const sv of s.servers) {
+    servers.push([
+      `${sv.self ? '*' : ' '} ${sv.name}`,
+      sv.state + (sv.degraded ? ' (degraded)' : ''),
+      sv.since === null ? '-' : time(sv.since),
+      ...sv.paths.map((p) => PATH[p.state]),
+      sv.bmc === null || sv.self ? '-' : sv.bmc.power,
+      sv.self ? '' : (sv.reason ?? ''),
+    ]);
+  }
+  out.push(...table(servers));
+  out.push('');
+  if (s.groups.length > 0) {
+    out.push(
+      ...table([
+        ['GROUP', 'STATE', 'CURRENT'],
+        ...s.groups.map((g) => [`  ${g.name}`, g.state, g.currentServer ?? '-']),
+      ])
+    );
+    out.push('  (group state and current server: not tracked until the failover engine lands)');
+  } else {
+    out.push('GROUP: none configured');
+  }
+  out.push('');
+  if (s.monitors.length > 0) {
+    out.push(
+      ...table([
+        ['MONITOR', 'SERVER', 'STATUS', 'SINCE', 'REASON'],
+        ...s.monitors.map((m) => [`  ${m.monitor}`, m.server, m.status, time(m.since), m.reason]),
+      ])
+    );
+  } else {
+    out.push('MONITOR: none configured');
+  }
+  for (const c of s.config.conflicts) {
+    out.push('');
+    out.push(
+      `CONFIGURATION CONFLICT at revision ${c.revision}: ${Object.entries(c.hashes)
+        .map(([sv, h]) => `${sv} ${h.slice(0, 12)}`)
+        .join(', ')}`
+    );
+  }
+  return out.join('\n') + '\n';
+}

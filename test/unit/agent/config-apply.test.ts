@@ -1,0 +1,129 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ApplyError, ConfigApplier, type PeerTransport, type Proposal } from '../../../backend/agent/config-apply';
+import { validateConfig } from '../../../backend/config/model';
+import { ConfigStore, type StoredRevision } from '../../../backend/config/store';
+import { maxConfig } from '../../support/max-config';
+
+const SERVERS = ['server1', 'server2', 'server3'];
+
+function cfg(name: string) {
+  const c = maxConfig({ servers: 3, interconnects: 2, groups: 1, monitors: 1 });
+  c.cluster.name = name;
+  return c;
+}
+
+/** Three appliers wired to each other in memory; `down` peers do not answer. */
+function cluster() {
+  const dirs: string[] = [];
+  const down = new Set<string>();
+  const nodes = new Map<string, { applier: ConfigApplier; store: ConfigStore; adopted: StoredRevision[] }>();
+  const transport: PeerTransport = {
+    prepare: async (peer, p: Proposal) =>
+      down.has(peer) ? undefined : nodes.get(peer)!.applier.prepare(JSON.parse(JSON.stringify(p))),
+    commit: async (peer, revision, hash) =>
+      !down.has(peer) && nodes.get(peer)!.applier.commit(revision, hash, 'test') !== undefined,
+    abort: async (peer, revision, hash) => nodes.get(peer)?.applier.abort(revision, hash),
+  };
+  for (const name of SERVERS) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `apply-${name}-`));
+    dirs.push(dir);
+    const store = new ConfigStore(dir);
+    const first = validateConfig(cfg('initial'));
+    if (!first.ok) {
+      throw new Error('bad fixture');
+    }
+    store.apply(first.config, 'test');
+    const adopted: StoredRevision[] = [];
+    const applier = new ConfigApplier(
+      name,
+      store,
+      () => store.current()!,
+      () => SERVERS.filter((s) => s !== name),
+      transport,
+      (s) => adopted.push(s)
+    );
+    nodes.set(name, { applier, store, adopted });
+  }
+  const revisions = () => SERVERS.map((s) => nodes.get(s)!.store.current()!.revision);
+  const cleanup = () => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
+  return { nodes, down, revisions, cleanup };
+}
+
+describe('ConfigApplier (two-phase, in memory)', () => {
+  test('every agent stores the new revision', async () => {
+    const c = cluster();
+    const r = await c.nodes.get('server1')!.applier.apply(cfg('v2'), 1, 'api:admin');
+    expect(r).toMatchObject({ revision: 2, committed: ['server1', 'server2', 'server3'], unreachable: [] });
+    expect(c.revisions()).toEqual([2, 2, 2]);
+    expect(c.nodes.get('server3')!.store.current()!.config.cluster.name).toBe('v2');
+    expect(c.nodes.get('server2')!.adopted.map((s) => s.revision)).toEqual([2]);
+    c.cleanup();
+  });
+
+  test('an invalid configuration is refused with its problems, nothing stored', async () => {
+    const c = cluster();
+    const bad = cfg('v2');
+    bad.servers[1].api.port = 70000;
+    await expect(c.nodes.get('server1')!.applier.apply(bad, 1, 't')).rejects.toMatchObject({
+      status: 400,
+      problems: [{ path: ['servers', 1, 'api', 'port'] }],
+    });
+    expect(c.revisions()).toEqual([1, 1, 1]);
+    c.cleanup();
+  });
+
+  test('a stale base revision is a conflict', async () => {
+    const c = cluster();
+    await c.nodes.get('server1')!.applier.apply(cfg('v2'), 1, 't');
+    await expect(c.nodes.get('server2')!.applier.apply(cfg('v3'), 1, 't')).rejects.toMatchObject({ status: 409 });
+    expect(c.revisions()).toEqual([2, 2, 2]);
+    c.cleanup();
+  });
+
+  test('two concurrent applies: exactly one wins, the other stores nothing', async () => {
+    const c = cluster();
+    const results = await Promise.allSettled([
+      c.nodes.get('server1')!.applier.apply(cfg('from-1'), 1, 't'),
+      c.nodes.get('server3')!.applier.apply(cfg('from-3'), 1, 't'),
+    ]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
+    expect(won.length + lost.length).toBe(2);
+    expect(lost.every((r) => r.reason instanceof ApplyError && r.reason.status === 409)).toBe(true);
+    const names = new Set(SERVERS.map((s) => c.nodes.get(s)!.store.current()!.config.cluster.name));
+    expect(names.size).toBe(1); // everyone holds the same configuration
+    c.cleanup();
+  });
+
+  test('an unreachable peer is left out (it catches up through convergence)', async () => {
+    const c = cluster();
+    c.down.add('server3');
+    const r = await c.nodes.get('server1')!.applier.apply(cfg('v2'), 1, 't');
+    expect(r).toMatchObject({ committed: ['server1', 'server2'], unreachable: ['server3'] });
+    expect(c.revisions()).toEqual([2, 2, 1]);
+    c.cleanup();
+  });
+
+  test('a peer that refuses aborts the change everywhere', async () => {
+    const c = cluster();
+    // server2 already moved on (e.g. it applied something the coordinator has not seen).
+    await c.nodes.get('server2')!.store.apply(validateConfigOrThrow(cfg('elsewhere')), 't', 2);
+    await expect(c.nodes.get('server1')!.applier.apply(cfg('v2'), 1, 't')).rejects.toMatchObject({ status: 409 });
+    expect(c.revisions()).toEqual([1, 2, 1]);
+    // server3 prepared then was told to abort: it can take a new change right away.
+    expect(
+      c.nodes.get('server3')!.applier.prepare({ base: 1, revision: 2, hash: 'x', config: cfg('z'), coordinator: 't' })
+    ).toMatchObject({ ok: false, reason: 'content hash does not match' });
+    c.cleanup();
+  });
+});
+
+function validateConfigOrThrow(data: unknown) {
+  const r = validateConfig(data);
+  if (!r.ok) {
+    throw new Error(JSON.stringify(r.problems));
+  }
+  return r.config;
+}

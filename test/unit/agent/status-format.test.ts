@@ -1,0 +1,54 @@
+import { buildStatus } from '../../../backend/agent/status';
+import { formatStatus, statusProblems } from '../../../backend/cli/commands/status-format';
+import { cluster, peer, snapshot } from './fixtures';
+
+const time = (ms: number) => `t${ms % 1000}`;
+
+function status(peers = [peer('server2'), peer('server3', { state: 'hung-or-partitioned' })]) {
+  return buildStatus({
+    running: cluster(),
+    runningRevision: 1,
+    current: { revision: 1, hash: '0123456789abcdef' },
+    self: 'server1',
+    heartbeat: snapshot(peers),
+    heartbeatError: null,
+    bmc: [],
+    monitors: [
+      { monitor: 'userw', server: 'server1', status: 'error', since: 1_700_000_000_123, reason: 'event loop blocked' },
+    ],
+    conflicts: [],
+    startedAt: 1_700_000_000_000,
+    monoNow: 2000,
+    wallNow: 1_700_000_002_000,
+  });
+}
+
+describe('lifeline status table', () => {
+  test('servers x interconnects with power, then groups, then monitors', () => {
+    expect(formatStatus(status(), time)).toBe(
+      [
+        'Cluster itest, seen from server1: configuration revision 1 (0123456789ab), heartbeat every 200 ms, down after 1000 ms',
+        '',
+        'SERVER     STATE                SINCE  lan0  lan1  bmc2  POWER    REASON',
+        '* server1  online               t0     -     -     -     -',
+        '  server2  online               t100   up    up    wait  unknown  heard on lan0, lan1',
+        '  server3  hung-or-partitioned  t100   up    up    wait  unknown  no heartbeat on any path; BMC reports power on',
+        '',
+        'GROUP        STATE    CURRENT',
+        '  failover1  unknown  -',
+        '  (group state and current server: not tracked until the failover engine lands)',
+        '',
+        'MONITOR  SERVER   STATUS  SINCE  REASON',
+        '  userw  server1  error   t123   event loop blocked',
+        '',
+      ].join('\n')
+    );
+  });
+
+  test('problems: a server not online, a monitor in error', () => {
+    expect(statusProblems(status())).toEqual([
+      'server server3 is hung-or-partitioned',
+      'monitor userw on server1 is in error',
+    ]);
+  });
+});
