@@ -29,7 +29,7 @@ import { VERSION } from '../version';
 import { ClusterMembership, readClusterSecret } from './cluster-membership';
 import { ConfigApplier } from './config-apply';
 import { ConfigConvergence } from './convergence';
-import { httpPeerTransport } from './peer-http';
+import { fetchPeerEvents, httpPeerTransport } from './peer-http';
 import { ConfigError } from './errors';
 import { buildStatus } from './status';
 import { EventLoopWatch, userModeMonitors } from './userw';
@@ -210,6 +210,7 @@ export class Agent {
           monoNow: membership.heartbeat.now(),
           wallNow: Date.now(),
         }),
+      peerEvents: (query) => fetchPeerEvents(this.stored.config, self, peerToken(secret), query),
       configRevision: (revision) =>
         revision === undefined || revision === this.stored.revision ? this.stored : store.get(revision),
     };

@@ -3,6 +3,7 @@
  * the peer token. A peer that does not answer in time counts as unreachable.
  */
 import type { ClusterConfig } from '../config/model';
+import type { StoredEvent } from '../events/event-log';
 import type { PeerTransport, PrepareAnswer, Proposal } from './config-apply';
 
 export function httpPeerTransport(config: () => ClusterConfig, token: string, timeoutMs = 3000): PeerTransport {
@@ -53,5 +54,40 @@ export function httpPeerTransport(config: () => ClusterConfig, token: string, ti
     async abort(peer: string, revision: number, hash: string): Promise<void> {
       await post(peer, '/internal/config/abort', { revision, hash });
     },
+  };
+}
+
+/** This agent's view of the cluster's events: each peer's own log, fetched in parallel. */
+export async function fetchPeerEvents(
+  config: ClusterConfig,
+  self: string,
+  token: string,
+  query: Record<string, string>,
+  timeoutMs = 2000
+): Promise<{ events: Array<StoredEvent & { origin: string }>; unreachable: string[] }> {
+  const peers = config.servers.filter((s) => s.name !== self);
+  const scheme = config.api.tls ? 'https' : 'http';
+  const results = await Promise.all(
+    peers.map(async (s) => {
+      const host = s.api.address.includes(':') ? `[${s.api.address}]` : s.api.address;
+      const qs = new URLSearchParams({ ...query, scope: 'local' }).toString();
+      try {
+        const res = await fetch(`${scheme}://${host}:${s.api.port}/api/v1/events?${qs}`, {
+          headers: { Authorization: `Bearer ${token}` },
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        if (!res.ok) {
+          return { peer: s.name, events: undefined };
+        }
+        const body = (await res.json()) as { events: StoredEvent[] };
+        return { peer: s.name, events: body.events.map((e) => ({ ...e, origin: s.name })) };
+      } catch {
+        return { peer: s.name, events: undefined };
+      }
+    })
+  );
+  return {
+    events: results.flatMap((r) => r.events ?? []),
+    unreachable: results.filter((r) => r.events === undefined).map((r) => r.peer),
   };
 }

@@ -2,7 +2,7 @@ import type { Registry } from 'prom-client';
 import type { ClusterStatus } from '../agent/status';
 import type { ClusterConfig } from '../config/model';
 import type { StoredRevision } from '../config/store';
-import type { EventLog } from '../events/event-log';
+import type { EventLog, StoredEvent } from '../events/event-log';
 import type { MonitorBoard } from '../monitors/monitor-board';
 import type { TrapIntake } from '../traps/intake';
 
@@ -18,6 +18,10 @@ export interface AgentContext {
   ready: () => { ready: boolean; reasons: string[] };
   /** One consistent snapshot for GET /status. */
   status: () => ClusterStatus;
+  /** Events of every reachable peer (GET /events?scope=cluster), each with its origin agent. */
+  peerEvents?: (
+    query: Record<string, string>
+  ) => Promise<{ events: Array<StoredEvent & { origin: string }>; unreachable: string[] }>;
   /** The current stored revision, or a kept older one. */
   configRevision: (revision?: number) => StoredRevision | undefined;
 }

@@ -13,19 +13,32 @@ const query = z.strictObject({
   class: z.enum(['fatal', 'recoverable', 'informational']).optional(),
   before: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
+  /** `cluster`: this agent's events and every reachable peer's, merged newest first. */
+  scope: z.enum(['local', 'cluster']).optional(),
 });
 
 export function eventRoutes(ctx: AgentContext): Router {
   const r = Router();
-  r.get('/events', requireRole('viewer'), (req: Request, res: Response) => {
+  r.get('/events', requireRole('viewer'), async (req: Request, res: Response) => {
     const q = query.safeParse(req.query);
     if (!q.success) {
       badRequest(res, q.error);
       return;
     }
-    const events = ctx.events.query(q.data).map(expandTrapEvent);
-    const next = events.length === (q.data.limit ?? 100) ? events[events.length - 1].id : undefined;
-    res.json({ events, next });
+    const { scope, ...filter } = q.data;
+    const events = ctx.events.query(filter).map(expandTrapEvent);
+    if (scope !== 'cluster' || !ctx.peerEvents) {
+      const next = events.length === (filter.limit ?? 100) ? events[events.length - 1].id : undefined;
+      res.json({ events, next });
+      return;
+    }
+    // Any agent answers for the cluster: a console keeps working when one server is down.
+    const params = Object.fromEntries(Object.entries(filter).map(([k, v]) => [k, String(v)]));
+    const peers = await ctx.peerEvents(params);
+    const merged = [...events.map((e) => ({ ...e, origin: ctx.self })), ...peers.events]
+      .sort((a, b) => b.time - a.time)
+      .slice(0, filter.limit ?? 100);
+    res.json({ events: merged, unreachable: peers.unreachable });
   });
 
   // Live stream (server-sent events): each new event as it is logged.

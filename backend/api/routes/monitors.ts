@@ -35,5 +35,21 @@ export function monitorRoutes(ctx: AgentContext): Router {
     });
     res.json({ monitor: name, cleared });
   });
+  // Suspend/resume: a suspended monitor neither raises errors nor asks for recovery.
+  for (const action of ['suspend', 'resume'] as const) {
+    r.post(`/monitors/:name/${action}`, requireRole('operator'), (req: Request, res: Response) => {
+      const name = String(req.params.name);
+      if (!ctx.board.has(name)) {
+        res.status(404).json({ error: `no monitor is named "${name}"` });
+        return;
+      }
+      const changed = ctx.board.suspend(
+        name,
+        action === 'suspend',
+        `${action}ed by ${req.principal?.name ?? 'unknown'}`
+      );
+      res.json({ monitor: name, [action === 'suspend' ? 'suspended' : 'resumed']: changed });
+    });
+  }
   return r;
 }

@@ -52,6 +52,15 @@ export function registerOperationCommands(program: Command) {
     process.stdout.write(`${name}: cleared on ${r.cleared} server(s)\n`);
   });
 
+  for (const action of ['suspend', 'resume'] as const) {
+    withConnection(
+      monitor.command(action).description(`${action} a monitor on every server`).argument('<name>', 'monitor name')
+    ).action(async (name: string, opts: ClientOptions) => {
+      await clientFrom(opts).request('POST', `/monitors/${encodeURIComponent(name)}/${action}`, {});
+      process.stdout.write(`${name}: ${action === 'suspend' ? 'suspended' : 'resumed'}\n`);
+    });
+  }
+
   withConnection(
     program
       .command('events')
@@ -63,6 +72,7 @@ export function registerOperationCommands(program: Command) {
       .option('--limit <n>', 'at most N events', '50')
       .option('--json', 'print JSON')
       .option('--follow', 'then keep printing new events as they arrive')
+      .option('--cluster', "every agent's events, not only this agent's")
   ).action(
     async (
       opts: ClientOptions & {
@@ -73,6 +83,7 @@ export function registerOperationCommands(program: Command) {
         limit: string;
         json?: boolean;
         follow?: boolean;
+        cluster?: boolean;
       }
     ) => {
       const client = clientFrom(opts);
@@ -89,12 +100,15 @@ export function registerOperationCommands(program: Command) {
       if (opts.since) {
         q.set('from', String(Date.now() - Number(opts.since) * 60_000));
       }
+      if (opts.cluster) {
+        q.set('scope', 'cluster');
+      }
       const r = await client.request<{ events: StoredEvent[] }>('GET', `/events?${q.toString()}`);
-      const print = (e: StoredEvent) =>
+      const print = (e: StoredEvent & { origin?: string }) =>
         process.stdout.write(
           opts.json
             ? JSON.stringify(e) + '\n'
-            : `${new Date(e.time).toISOString()} #${e.id} ${e.class.padEnd(13)} ${e.server.padEnd(10)} ${e.type.padEnd(16)} ${e.summary}${e.repeats > 1 ? ` (x${e.repeats})` : ''}\n`
+            : `${new Date(e.time).toISOString()} ${e.origin ? `${e.origin}#` : '#'}${e.id} ${e.class.padEnd(13)} ${e.server.padEnd(10)} ${e.type.padEnd(16)} ${e.summary}${e.repeats > 1 ? ` (x${e.repeats})` : ''}\n`
         );
       [...r.events].reverse().forEach(print);
       if (opts.follow) {

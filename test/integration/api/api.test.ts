@@ -263,6 +263,57 @@ describe('cluster-wide configuration changes', () => {
   });
 });
 
+describe('operations and the cluster view', () => {
+  test('any agent answers for the cluster: events of a peer through scope=cluster', async () => {
+    const n = await agents.server2.request(
+      'POST',
+      '/api/v1/notify',
+      { category: 'APPNOTICE', keyword: 'db-down', message: 'from server2' },
+      agents.server2.tokens.operator
+    );
+    expect(n).toMatchObject({ status: 202, body: { monitors: ['mrw1'] } });
+    const local = (
+      await agents.server1.request('GET', '/api/v1/events?type=notify', undefined, agents.server1.tokens.viewer)
+    ).body.events;
+    expect(local.some((e: { summary: string }) => e.summary.includes('from server2'))).toBe(false);
+    const cluster = (
+      await agents.server1.request(
+        'GET',
+        '/api/v1/events?type=notify&scope=cluster',
+        undefined,
+        agents.server1.tokens.viewer
+      )
+    ).body;
+    expect(cluster.unreachable).toEqual([]);
+    expect(cluster.events.find((e: { summary: string }) => e.summary.includes('from server2'))).toMatchObject({
+      origin: 'server2',
+      server: 'server2',
+      type: 'notify',
+    });
+    const cli = lifeline(['events', '--cluster', '--type', 'notify'], {
+      env: { LIFELINE_URL: agents.server1.url, LIFELINE_TOKEN: agents.server1.tokens.viewer },
+    });
+    expect(cli.stdout).toMatch(/server2#\d+ fatal\s+server2\s+notify\s+notification APPNOTICE\/db-down: from server2/);
+  });
+
+  test('suspend, notify (no effect), resume, notify (error), clear', async () => {
+    const a = agents.server1;
+    const env = { LIFELINE_URL: a.url, LIFELINE_TOKEN: a.tokens.operator };
+    expect(lifeline(['monitor', 'suspend', 'mrw1'], { env }).code).toBe(0);
+    await a.request('POST', '/api/v1/notify', { category: 'APPNOTICE', keyword: 'db-down' }, a.tokens.operator);
+    const status = async () =>
+      (await a.request('GET', '/api/v1/monitors', undefined, a.tokens.viewer)).body.monitors.find(
+        (m: { monitor: string; server: string }) => m.monitor === 'mrw1' && m.server === 'server1'
+      ).status;
+    expect(await status()).toBe('suspended');
+    expect(lifeline(['monitor', 'resume', 'mrw1'], { env }).code).toBe(0);
+    await a.request('POST', '/api/v1/notify', { category: 'APPNOTICE', keyword: 'db-down' }, a.tokens.operator);
+    expect(await status()).toBe('error');
+    expect(lifeline(['monitor', 'clear', 'mrw1'], { env }).code).toBe(0);
+    expect(await status()).toBe('normal');
+  });
+});
+
 test('promtool check metrics passes on a live exposition', async () => {
   const text = (await agents.server1.request('GET', '/metrics', undefined, agents.server1.tokens.viewer))
     .body as string;
