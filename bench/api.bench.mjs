@@ -2,13 +2,12 @@
 // 512 monitors), all on loopback: GET /api/v1/status and GET /metrics at 200 requests/s
 // (autocannon, a separate process), and a cluster-wide PUT /config across three agents.
 // Targets: status p99 < 20 ms, metrics p99 < 50 ms, apply < 500 ms.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { percentile, report, round } from './lib/report.mjs';
+import { apiUrl, spawnAgent, waitReady } from '../scripts/lib/agents.mjs';
 
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
@@ -16,8 +15,6 @@ const { dump } = require('js-yaml');
 const { createToken } = require('../build/backend/api/tokens.js');
 const { maxConfig } = require('../test/support/max-config.js');
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const CLI = path.join(here, '..', 'build', 'backend', 'cli', 'main.js');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-bench-api-'));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RATE = 200;
@@ -55,39 +52,20 @@ const cleanup = () => agents.forEach((a) => a.kill('SIGKILL'));
 process.on('exit', cleanup);
 
 async function start(server) {
-  const log = fs.openSync(path.join(dir, `${server}.log`), 'a');
-  const child = spawn(
-    process.execPath,
-    [
-      CLI,
-      'agent',
-      '--config',
-      path.join(dir, 'cluster.yaml'),
-      '--server',
+  const logFile = path.join(dir, `${server}.log`);
+  agents.push(
+    spawnAgent({
+      configFile: path.join(dir, 'cluster.yaml'),
       server,
-      '--state-dir',
-      path.join(dir, server),
-      '--tokens',
-      path.join(dir, 'tokens.yaml'),
-    ],
-    {
-      stdio: ['ignore', log, log],
-      env: { ...process.env, LIFELINE_CLUSTER_SECRET: 'bench-secret', LIFELINE_LOG_LEVEL: 'warn', BMC_PW: 'x' },
-    }
+      stateDir: path.join(dir, server),
+      tokenFiles: [path.join(dir, 'tokens.yaml')],
+      env: { LIFELINE_CLUSTER_SECRET: 'bench-secret', LIFELINE_LOG_LEVEL: 'warn' },
+      logFile,
+    })
   );
-  agents.push(child);
-  const url = `http://${config.servers.find((s) => s.name === server).api.address}:29511`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/api/v1/readyz`)).ok) {
-        return url;
-      }
-    } catch {
-      // starting
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${server} not ready: ${fs.readFileSync(path.join(dir, `${server}.log`), 'utf8')}`);
+  const url = apiUrl(config, server);
+  await waitReady(url, { logFile });
+  return url;
 }
 
 function load(url, title) {

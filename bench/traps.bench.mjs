@@ -4,7 +4,7 @@
 // datagrams in the same run. Each rate runs for a fixed count from a separate sender
 // process; accepted = what the receiver counted, loss = 1 - accepted / sent.
 // Then: fatal trap sent -> monitor error seen on the agent's event stream, 200 times.
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,6 +12,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { percentile, report, round } from './lib/report.mjs';
+import { capturePetPacket, spawnAgent, waitReady } from '../scripts/lib/agents.mjs';
 
 const require = createRequire(import.meta.url);
 const { dump } = require('js-yaml');
@@ -19,7 +20,6 @@ const { createToken } = require('../build/backend/api/tokens.js');
 const { buildPetData } = require('../build/backend/traps/pet/build.js');
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const CLI = path.join(here, '..', 'build', 'backend', 'cli', 'main.js');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-bench-traps-'));
 const SOURCE = '127.0.1.1';
 const AGENT_PORT = 10362;
@@ -64,26 +64,15 @@ const config = {
 fs.writeFileSync(path.join(dir, 'cluster.yaml'), dump(config));
 const viewer = createToken('bench', 'admin');
 fs.writeFileSync(path.join(dir, 'tokens.yaml'), dump([viewer.entry]));
-const agentLog = fs.openSync(path.join(dir, 'agent.log'), 'a');
-const agent = spawn(
-  process.execPath,
-  [
-    CLI,
-    'agent',
-    '--config',
-    path.join(dir, 'cluster.yaml'),
-    '--server',
-    'server1',
-    '--state-dir',
-    path.join(dir, 'state'),
-    '--tokens',
-    path.join(dir, 'tokens.yaml'),
-  ],
-  {
-    stdio: ['ignore', agentLog, agentLog],
-    env: { ...process.env, LIFELINE_CLUSTER_SECRET: 'bench', LIFELINE_LOG_LEVEL: 'warn' },
-  }
-);
+const agentLogFile = path.join(dir, 'agent.log');
+const agent = spawnAgent({
+  configFile: path.join(dir, 'cluster.yaml'),
+  server: 'server1',
+  stateDir: path.join(dir, 'state'),
+  tokenFiles: [path.join(dir, 'tokens.yaml')],
+  env: { LIFELINE_CLUSTER_SECRET: 'bench', LIFELINE_LOG_LEVEL: 'warn' },
+  logFile: agentLogFile,
+});
 const api = 'http://127.0.0.1:29211';
 const auth = { Authorization: `Bearer ${viewer.token}` };
 
@@ -116,20 +105,6 @@ const cleanup = () => {
 };
 process.on('exit', cleanup);
 
-async function waitReady() {
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${api}/api/v1/readyz`)).ok) {
-        return;
-      }
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('agent not ready: ' + fs.readFileSync(path.join(dir, 'agent.log'), 'utf8'));
-}
-
 async function agentAccepted() {
   const text = await (await fetch(`${api}/metrics`, { headers: auth })).text();
   const line = text.split('\n').find((l) => l.startsWith('lifeline_trap_packets_total{result="accepted"}'));
@@ -160,31 +135,6 @@ async function settle(read) {
   }
 }
 
-async function capturePacket() {
-  const s = dgram.createSocket('udp4');
-  await new Promise((r) => s.bind(10364, '127.0.0.1', r));
-  const got = new Promise((r) => s.once('message', (m) => r(m)));
-  const data = buildPetData({ specific: 262402, severity: 0x10, sequence: 1, time: new Date() });
-  execFileSync('snmptrap', [
-    '-v',
-    '1',
-    '-c',
-    'public',
-    '127.0.0.1:10364',
-    '1.3.6.1.4.1.3183.1.1',
-    SOURCE,
-    '6',
-    '262402',
-    '',
-    '1.3.6.1.4.1.3183.1.1.1',
-    'x',
-    data.toString('hex'),
-  ]);
-  const packet = await got;
-  s.close();
-  return { packet, seqOffset: packet.indexOf(data) + 16 };
-}
-
 function blast(port, rate, count, packet, seqOffset) {
   const r = spawnSync(
     process.execPath,
@@ -207,9 +157,9 @@ function blast(port, rate, count, packet, seqOffset) {
 }
 
 async function run() {
-  await waitReady();
+  await waitReady(api, { logFile: agentLogFile });
   await new Promise((r) => setTimeout(r, 300)); // snmptrapd start-up
-  const { packet, seqOffset } = await capturePacket();
+  const { packet, seqOffset } = await capturePetPacket({ source: SOURCE });
   const rows = [];
   const lossless = { lifeline: 0, snmptrapd: 0 };
   for (const rate of RATES) {

@@ -2,13 +2,14 @@
 // Two simulated BMCs (ipmi_sim on 127.0.1.1 and 127.0.1.2), two agents (127.0.0.1 and
 // 127.0.0.2), an admin token; then a fatal PET test trap from server1's BMC, and the
 // cluster's answer. Runs until Ctrl-C (`-- --once`: show the answer, clean up, exit).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CLI, spawnAgent, waitReady } from './lib/agents.mjs';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -18,7 +19,6 @@ const { createToken } = require(path.join(root, 'build/backend/api/tokens.js'));
 const { dump } = require('js-yaml');
 
 const once = process.argv.includes('--once');
-const CLI = path.join(root, 'build/backend/cli/main.js');
 const CONFIG = path.join(root, 'examples/loopback-demo.yaml');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-demo-'));
 const say = (text) => process.stdout.write(`\n== ${text}\n`);
@@ -61,20 +61,6 @@ function lifeline(args, url) {
   return r.status;
 }
 
-async function ready(url) {
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${url}/api/v1/readyz`)).ok) {
-        return;
-      }
-    } catch {
-      // starting
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${url} did not become ready (logs in ${dir})`);
-}
-
 async function main() {
   say('simulated BMCs (ipmi_sim)');
   for (const [name, address] of [
@@ -90,26 +76,14 @@ async function main() {
     ['server1', '127.0.0.1'],
     ['server2', '127.0.0.2'],
   ]) {
-    const log = fs.openSync(path.join(dir, `${server}.log`), 'a');
-    const child = spawn(
-      process.execPath,
-      [
-        CLI,
-        'agent',
-        '--config',
-        CONFIG,
-        '--server',
-        server,
-        '--state-dir',
-        path.join(dir, server),
-        '--tokens',
-        path.join(dir, 'tokens.yaml'),
-      ],
-      {
-        stdio: ['ignore', log, log],
-        env,
-      }
-    );
+    const child = spawnAgent({
+      configFile: CONFIG,
+      server,
+      stateDir: path.join(dir, server),
+      tokenFiles: [path.join(dir, 'tokens.yaml')],
+      env,
+      logFile: path.join(dir, `${server}.log`),
+    });
     child.on('exit', (code) => {
       if (!stopping) {
         console.error(`agent ${server} exited (${code}); its log: ${path.join(dir, `${server}.log`)}`);
@@ -119,7 +93,9 @@ async function main() {
     agents.push(child);
     urls[server] = `http://${address}:29011`;
   }
-  await Promise.all(Object.values(urls).map(ready));
+  await Promise.all(
+    Object.entries(urls).map(([server, url]) => waitReady(url, { logFile: path.join(dir, `${server}.log`) }))
+  );
   for (const [server, url] of Object.entries(urls)) {
     console.log(`${server}: ${url}  (log: ${path.join(dir, `${server}.log`)})`);
   }
