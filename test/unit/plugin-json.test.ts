@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import { ROOT, SHARED_REFERENCE } from '../support/paths';
 
 // Grafana's plugin.json schema is read from the shared reference folder, never copied here.
@@ -13,6 +14,7 @@ if (!haveSchema) {
 
 function validator() {
   const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+  addFormats(ajv); // the schema uses "email" and "uri"
   return ajv.compile(JSON.parse(fs.readFileSync(SCHEMA, 'utf8')));
 }
 
