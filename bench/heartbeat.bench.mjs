@@ -11,18 +11,17 @@
 //      Target: under 2 % of one core.
 // BENCH_ROUNDS (default 10) sets the rounds of (a) at 200 ms / 1 s; 3 more run at 1 s / 5 s.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import dgram from 'node:dgram';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { percentile, report, round } from './lib/report.mjs';
+import { apiUrl, capturePetPacket, spawnAgent, waitReady } from '../scripts/lib/agents.mjs';
 
 const require = createRequire(import.meta.url);
 const { dump } = require('js-yaml');
 const here = path.dirname(fileURLToPath(import.meta.url));
-const CLI = path.join(here, '..', 'build', 'backend', 'cli', 'main.js');
 const SECRET = 'bench-heartbeat-secret';
 
 // ---- helper mode: 31 lightweight peers (HeartbeatService in-process) -------------------
@@ -54,7 +53,6 @@ if (process.argv[2] === '--peers') {
 // ---- shared ---------------------------------------------------------------------------
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-bench-heartbeat-'));
 const { createToken } = require('../build/backend/api/tokens.js');
-const { buildPetData } = require('../build/backend/traps/pet/build.js');
 const viewer = createToken('bench', 'viewer');
 fs.writeFileSync(path.join(dir, 'tokens.yaml'), dump([viewer.entry]));
 const auth = { Authorization: `Bearer ${viewer.token}` };
@@ -97,44 +95,19 @@ async function startAgent(config, server, tag) {
   fs.mkdirSync(cdir, { recursive: true });
   const file = path.join(cdir, 'cluster.yaml');
   fs.writeFileSync(file, dump(config));
-  const log = fs.openSync(path.join(cdir, `${server}.log`), 'a');
-  const child = spawn(
-    process.execPath,
-    [
-      CLI,
-      'agent',
-      '--config',
-      file,
-      '--server',
-      server,
-      '--state-dir',
-      path.join(cdir, server),
-      '--tokens',
-      path.join(dir, 'tokens.yaml'),
-    ],
-    {
-      stdio: ['ignore', log, log],
-      env: { ...process.env, LIFELINE_CLUSTER_SECRET: SECRET, LIFELINE_LOG_LEVEL: 'warn' },
-    }
-  );
-  fs.closeSync(log);
+  const logFile = path.join(cdir, `${server}.log`);
+  const child = spawnAgent({
+    configFile: file,
+    server,
+    stateDir: path.join(cdir, server),
+    tokenFiles: [path.join(dir, 'tokens.yaml')],
+    env: { LIFELINE_CLUSTER_SECRET: SECRET, LIFELINE_LOG_LEVEL: 'warn' },
+    logFile,
+  });
   children.add(child);
-  const me = config.servers.find((s) => s.name === server);
-  const url = `http://${me.api.address}:${me.api.port}`;
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) {
-      throw new Error(`${server} exited: ${fs.readFileSync(path.join(cdir, `${server}.log`), 'utf8')}`);
-    }
-    try {
-      if ((await fetch(`${url}/api/v1/readyz`)).ok) {
-        return { child, url, server };
-      }
-    } catch {
-      // not yet
-    }
-    await sleep(50);
-  }
-  throw new Error(`${server} not ready`);
+  const url = apiUrl(config, server);
+  await waitReady(url, { logFile });
+  return { child, url, server };
 }
 
 async function kill(agent, sig = 'SIGKILL') {
@@ -236,31 +209,6 @@ async function detection(intervalMs, timeoutMs, rounds, apiPort) {
 const TRAP_PORT = 10462;
 const BMC_SOURCE = '127.0.1.21';
 
-async function capturePacket() {
-  const s = dgram.createSocket('udp4');
-  await new Promise((r) => s.bind(10464, '127.0.0.1', r));
-  const got = new Promise((r) => s.once('message', (m) => r(m)));
-  const data = buildPetData({ specific: 262402, severity: 0x10, sequence: 1, time: new Date() });
-  execFileSync('snmptrap', [
-    '-v',
-    '1',
-    '-c',
-    'public',
-    '127.0.0.1:10464',
-    '1.3.6.1.4.1.3183.1.1',
-    BMC_SOURCE,
-    '6',
-    '262402',
-    '',
-    '1.3.6.1.4.1.3183.1.1.1',
-    'x',
-    data.toString('hex'),
-  ]);
-  const packet = await got;
-  s.close();
-  return { packet, seqOffset: packet.indexOf(data) + 16 };
-}
-
 async function soak(seconds, rate) {
   const config = clusterConfig({
     name: 'soak',
@@ -301,7 +249,7 @@ async function soak(seconds, rate) {
     10_000
   );
   await sleep(1000);
-  const { packet, seqOffset } = await capturePacket();
+  const { packet, seqOffset } = await capturePetPacket({ source: BMC_SOURCE, port: 10464 });
   const acceptedBefore = (await metric(a, 'lifeline_trap_packets_total', '{result="accepted"}')) ?? 0;
   const started = Date.now();
   const blaster = spawn(

@@ -137,8 +137,21 @@ export class EventLog extends EventEmitter {
     this.bump = this.db.prepare('UPDATE events SET repeats = repeats + ?, last_time = max(last_time, ?) WHERE id = ?');
     const row = this.db.prepare('SELECT max(id) AS id FROM events').get() as { id: number | null };
     this.nextId = (row.id ?? 0) + 1;
-    this.timer = setInterval(() => this.flush(), options.flushIntervalMs ?? 100);
-    this.timer.unref();
+    this.retain();
+  }
+
+  /**
+   * Arms the flush timer when something is queued: an idle agent never wakes up for the
+   * event log (an agent's CPU budget at idle is a few percent of a core in all).
+   */
+  private schedule() {
+    if (this.timer === undefined) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.flush();
+      }, this.options.flushIntervalMs ?? 100);
+      this.timer.unref();
+    }
   }
 
   /**
@@ -165,6 +178,7 @@ export class EventLog extends EventEmitter {
         p.lastTime = Math.max(p.lastTime, keys.time);
       } else {
         this.repeatsPending.set(earlier, { count: 1, lastTime: keys.time });
+        this.schedule();
       }
       return { id: earlier, repeat: resend !== undefined ? 'resend' : 'burst' };
     }
@@ -176,6 +190,7 @@ export class EventLog extends EventEmitter {
     const id = this.nextId++;
     this.stats.appended++;
     this.queue.push({ event: { ...e, id } });
+    this.schedule();
     if (keys.dedupeKey !== undefined) {
       remember(this.dedupe, keys.dedupeKey, id);
     }
@@ -263,7 +278,7 @@ export class EventLog extends EventEmitter {
 
   close(): void {
     if (this.timer) {
-      clearInterval(this.timer);
+      clearTimeout(this.timer);
       this.timer = undefined;
     }
     this.flush();
