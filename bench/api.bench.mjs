@@ -106,6 +106,7 @@ async function run() {
 
   // Cluster-wide apply: three live agents (the 29 other servers are down: left out quickly).
   const applyTimes = [];
+  const phases = [];
   for (let i = 0; i < 10; i++) {
     const current = await (await fetch(`${urls[i % 3]}/api/v1/config`, { headers: auth })).json();
     const next = {
@@ -124,6 +125,7 @@ async function run() {
       throw new Error(`apply failed: ${res.status} ${JSON.stringify(body)}`);
     }
     applyTimes.push(t);
+    phases.push(body.timings);
   }
   applyTimes.sort((a, b) => a - b);
   rows.push({
@@ -160,6 +162,7 @@ async function run() {
     ],
     notes: [
       `status body ${JSON.stringify(status).length} bytes (${status.servers?.length} servers, ${status.monitors?.length} monitor states); metrics ${metricsText.length} bytes`,
+      `apply phases (median of 10, ms): validate ${median(phases.map((p) => p.validateMs))}, prepare round ${median(phases.map((p) => p.prepareMs))}, store + commit round ${median(phases.map((p) => p.commitMs))}`,
       `autocannon: 10 connections, overall rate ${RATE}/s, ${SECONDS} s per endpoint, separate from the agents' processes only by event loop (same 2 cores)`,
     ],
   });
@@ -172,3 +175,8 @@ run().catch((e) => {
   cleanup();
   process.exit(1);
 });
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}

@@ -334,7 +334,7 @@ export class Agent {
         previous: previous.revision,
         runningRevision: this.running.revision,
       },
-      'configuration revision adopted from a peer (heartbeats, BMC checks, traps and monitors apply it at the next restart)'
+      'configuration revision adopted (heartbeats, BMC checks, traps and monitors apply it at the next restart)'
     );
     events.append({
       time: Date.now(),

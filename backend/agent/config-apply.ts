@@ -51,6 +51,8 @@ export interface ApplyResult {
   hash: string;
   committed: string[];
   unreachable: string[];
+  /** Where the time went (ms): validation here, the prepare round, local store + commit round. */
+  timings: { validateMs: number; prepareMs: number; commitMs: number };
 }
 
 interface Lease {
@@ -78,6 +80,7 @@ export class ConfigApplier {
 
   /** Coordinator: validate, prepare everywhere reachable, then commit or abort. */
   async apply(data: unknown, base: number, source: string): Promise<ApplyResult> {
+    const t0 = performance.now();
     const valid = validateConfig(data);
     if (!valid.ok) {
       throw new ApplyError('the configuration is not valid', 400, valid.problems);
@@ -93,6 +96,7 @@ export class ConfigApplier {
       throw new ApplyError(own.reason, 409);
     }
     const proposal: Proposal = { base, revision, hash, config, coordinator: this.self };
+    const t1 = performance.now();
     const peers = this.peers();
     const answers = await Promise.all(
       peers.map(async (peer) => ({ peer, answer: await this.transport.prepare(peer, proposal) }))
@@ -106,6 +110,7 @@ export class ConfigApplier {
       const conflict = refused.some((a) => a.answer && !a.answer.ok && a.answer.conflict);
       throw new ApplyError(`not applied, a peer refused (${reasons})`, conflict ? 409 : 503);
     }
+    const t2 = performance.now();
     const stored = this.commitLocal(revision, hash, source);
     const committed = await Promise.all(
       prepared.map(async (peer) => ((await this.transport.commit(peer, revision, hash)) ? peer : undefined))
@@ -115,6 +120,7 @@ export class ConfigApplier {
       hash: stored.hash,
       committed: [this.self, ...committed.filter((p): p is string => p !== undefined)],
       unreachable: answers.filter((a) => a.answer === undefined).map((a) => a.peer),
+      timings: { validateMs: round(t1 - t0), prepareMs: round(t2 - t1), commitMs: round(performance.now() - t2) },
     };
   }
 
@@ -181,4 +187,8 @@ export class ConfigApplier {
     this.adopt(stored, source);
     return stored;
   }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
 }

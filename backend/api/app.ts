@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import { Counter } from 'prom-client';
 import { authenticate, requireRole } from './auth';
 import type { AgentContext } from './context';
+import { SnapshotCache } from './snapshot-cache';
 import { errorHandler } from './errors';
 import { configRoutes } from './routes/config';
 import { configWriteRoutes, type ConfigWriteContext } from './routes/config-write';
@@ -40,10 +41,13 @@ export function createApp(ctx: AgentContext, options: ApiOptions): express.Expre
   });
   const auth = authenticate({ tokens: options.tokens, failures });
 
+  // Scrapes that arrive while one is being rendered share it (never a stale one: tests and
+  // operators read counters right after acting).
+  const exposition = new SnapshotCache(0);
   const metrics: express.RequestHandler = async (_req, res, next) => {
     try {
       res.setHeader('Content-Type', ctx.registry.contentType);
-      res.end(await ctx.registry.metrics());
+      res.end(await exposition.get(() => ctx.registry.metrics()));
     } catch (e) {
       next(e);
     }

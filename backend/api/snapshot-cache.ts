@@ -1,0 +1,35 @@
+/**
+ * A rendered response kept for a short time. A NOC's consoles, Grafana panels and
+ * scrapers ask for the same snapshot many times a second; with a maximum-size cluster the
+ * status is ~1.7 MB of JSON and the exposition ~50 KB, so rendering once per window (not
+ * once per request) is what keeps their latency flat under load. The window is far below
+ * the heartbeat interval's granularity that the data itself has.
+ */
+export class SnapshotCache {
+  private body?: string;
+  private at = -Infinity;
+  private pending?: Promise<string>;
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number = () => performance.now()
+  ) {}
+
+  /** The kept body while fresh; otherwise one render, shared by every request that waits for it. */
+  async get(render: () => string | Promise<string>): Promise<string> {
+    if (this.body !== undefined && this.now() - this.at < this.ttlMs) {
+      return this.body;
+    }
+    this.pending ??= (async () => {
+      try {
+        const started = this.now();
+        this.body = await render();
+        this.at = started;
+        return this.body;
+      } finally {
+        this.pending = undefined;
+      }
+    })();
+    return this.pending;
+  }
+}
