@@ -140,16 +140,17 @@ export class Agent {
 
     const endpoints = intake.endpoints();
     if (endpoints.length > 0) {
+      const policy = SourcePolicy.fromConfig(config);
       this.receiver = new TrapReceiver({
         endpoints,
         communities: t.communities,
         users: t.users.map((u, i) => resolveUser(u, i)),
         receiveBufferBytes: t.receiveBufferBytes,
-        policy: SourcePolicy.fromConfig(config),
+        policy,
         onTrap: (trap) => intake.handle(trap),
         onResult: (result, source) => {
           metrics.packet(result);
-          if (result === 'denied-source' && policyLog.shouldLog(source.address, Date.now())) {
+          if (result === 'denied-source' && policy.shouldLog(source.address, Date.now())) {
             log.warn(
               { source: source.address },
               'trap from a source that is not allowed was denied (logged once a minute per source)'
@@ -157,7 +158,6 @@ export class Agent {
           }
         },
       });
-      const policyLog = SourcePolicy.fromConfig(config);
       for (const b of await this.receiver.start()) {
         log.info(
           { endpoint: `${b.endpoint.address}:${b.endpoint.port}`, receiveBufferBytes: b.receiveBufferBytes },

@@ -99,6 +99,8 @@ export class EventLog extends EventEmitter {
   readonly stats: EventLogStats = { appended: 0, repeats: 0, dropped: 0, written: 0, flushes: 0 };
   private readonly insert: Database.Statement;
   private readonly bump: Database.Statement;
+  private readonly deleteOlder: Database.Statement;
+  private readonly deleteBelow: Database.Statement;
 
   constructor(
     file: string,
@@ -135,6 +137,8 @@ export class EventLog extends EventEmitter {
       'INSERT INTO events (id, time, last_time, repeats, server, type, class, source, monitor, summary, fields, raw) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)'
     );
     this.bump = this.db.prepare('UPDATE events SET repeats = repeats + ?, last_time = max(last_time, ?) WHERE id = ?');
+    this.deleteOlder = this.db.prepare('DELETE FROM events WHERE time < ?');
+    this.deleteBelow = this.db.prepare('DELETE FROM events WHERE id <= ?');
     const row = this.db.prepare('SELECT max(id) AS id FROM events').get() as { id: number | null };
     this.nextId = (row.id ?? 0) + 1;
     this.retain();
@@ -246,8 +250,8 @@ export class EventLog extends EventEmitter {
 
   private retain() {
     const cutoff = this.now() - this.options.maxAgeMs;
-    this.db.prepare('DELETE FROM events WHERE time < ?').run(cutoff);
-    this.db.prepare('DELETE FROM events WHERE id <= ?').run(this.nextId - 1 - this.options.maxEvents);
+    this.deleteOlder.run(cutoff);
+    this.deleteBelow.run(this.nextId - 1 - this.options.maxEvents);
   }
 
   query(q: EventQuery = {}): StoredEvent[] {

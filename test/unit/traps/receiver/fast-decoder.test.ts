@@ -70,7 +70,7 @@ async function viaNetSnmp(packets: Buffer[]): Promise<Array<{ result: PacketResu
     fastPath: false,
     onTrap: (t) => (last = t),
     onResult: (result) => {
-      out.push({ result, trap: result === 'accepted' ? undefined : undefined });
+      out.push({ result });
     },
   });
   const [bound] = await receiver.start();
