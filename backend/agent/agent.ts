@@ -16,9 +16,10 @@ import { readTokenFile, TokenStore, type TokenEntry } from '../api/tokens';
 import { loadConfigFile } from '../config/file';
 import { configHash, shortHash } from '../config/hash';
 import { formatProblem, monitoredServers, type ClusterConfig } from '../config/model';
-import { readSecret } from '../config/secrets';
+import { readSecret, withoutSecrets } from '../config/secrets';
 import { ConfigStore, type StoredRevision } from '../config/store';
 import { EventLog } from '../events/event-log';
+import { createDrivers } from '../groups/resources';
 import type { Logger } from '../log';
 import { MonitorBoard } from '../monitors/monitor-board';
 import { TrapIntake } from '../traps/intake';
@@ -26,10 +27,11 @@ import { TrapMetrics } from '../traps/metrics';
 import { SourcePolicy } from '../traps/receiver/source-policy';
 import { TrapReceiver, type SnmpUserSecret } from '../traps/receiver/snmp-receiver';
 import { VERSION } from '../version';
+import { ClusterGroups } from './cluster-groups';
 import { ClusterMembership, readClusterSecret } from './cluster-membership';
 import { ConfigApplier } from './config-apply';
 import { ConfigConvergence } from './convergence';
-import { fetchPeerEvents, httpPeerTransport } from './peer-http';
+import { fetchPeerEvents, httpGroupTransport, httpPeerTransport } from './peer-http';
 import { ConfigError } from './errors';
 import { buildStatus } from './status';
 import { EventLoopWatch, userModeMonitors } from './userw';
@@ -55,6 +57,7 @@ export class Agent {
   private running!: StoredRevision;
   private address = '';
   private membership?: ClusterMembership;
+  private groups?: ClusterGroups;
   private convergence?: ConfigConvergence;
   private watch?: EventLoopWatch;
   private configInfo?: Gauge<'revision' | 'hash'>;
@@ -176,10 +179,22 @@ export class Agent {
       secret,
     });
     const membership = this.membership;
-    membership.updateSummary(this.stored.revision, this.stored.hash);
+    membership.updateSummary({ revision: this.stored.revision, hash: this.stored.hash });
     this.watch = new EventLoopWatch({ registry: this.registry, board, self, monitors: userModeMonitors(config, self) });
     this.watch.start();
     this.convergence = this.startConvergence(store, events, peerToken(secret));
+    // Groups run with the configuration the agent started with, like the other subsystems.
+    this.groups = new ClusterGroups({
+      config,
+      self,
+      log,
+      registry: this.registry,
+      events,
+      membership,
+      drivers: createDrivers(withoutSecrets(config)),
+      peers: httpGroupTransport(() => config, peerToken(secret)),
+    });
+    const groups = this.groups;
     membership.heartbeat.on('summary', () => this.convergence?.evaluate());
 
     const ctx: AgentContext = {
@@ -190,6 +205,8 @@ export class Agent {
       board,
       intake,
       registry: this.registry,
+      log,
+      groups: { list: () => groups.list(), operations: groups.operations },
       ready: () => {
         const failed = membership.failed;
         return failed === null ? { ready: true, reasons: [] } : { ready: false, reasons: [failed] };
@@ -204,6 +221,7 @@ export class Agent {
           heartbeatError: membership.failed,
           bmc: membership.bmcStates(),
           monitors: board.list(),
+          groups: groups.list(),
           conflicts: this.convergence?.conflicts() ?? [],
           reasons: membership.transitionReasons(),
           startedAt: this.startedAt,
@@ -251,6 +269,7 @@ export class Agent {
     const host = me.api.address.includes(':') ? `[${me.api.address}]` : me.api.address;
     this.address = `${tls ? 'https' : 'http'}://${host}:${me.api.port}`;
     log.info({ url: this.address }, 'API listening');
+    groups.start();
   }
 
   /**
@@ -323,7 +342,7 @@ export class Agent {
   private adopt(stored: StoredRevision, from: string, events: EventLog): void {
     const previous = this.stored;
     this.stored = stored;
-    this.membership?.updateSummary(stored.revision, stored.hash);
+    this.membership?.updateSummary({ revision: stored.revision, hash: stored.hash });
     this.configInfo?.reset();
     this.configInfo?.labels(String(stored.revision), stored.hash).set(1);
     this.options.log.info(
@@ -385,6 +404,8 @@ export class Agent {
 
   async stop(): Promise<void> {
     this.watch?.stop();
+    // Groups first, while heartbeats still run: peers see the groups released before this server goes quiet.
+    await this.groups?.stop();
     await this.convergence?.stop();
     await this.membership?.stop();
     await this.receiver?.stop();

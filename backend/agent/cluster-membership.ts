@@ -26,6 +26,7 @@ import {
   registerMembershipMetrics,
   toWallTime,
   type HeartbeatSnapshot,
+  type LocalSummary,
   type Timing,
 } from '../membership';
 import { bmcReading } from './bmc-reading';
@@ -65,6 +66,7 @@ export class ClusterMembership {
   /** Per peer and error source, the last error message logged (a failing BMC is logged once, not every poll). */
   private readonly loggedErrors = new Map<string, string>();
   private readonly log: Logger;
+  private summary: LocalSummary = { revision: 0, hash: '', groups: [] };
 
   private constructor(private readonly options: ClusterMembershipOptions) {
     const { config, self, log, registry, secret } = options;
@@ -147,9 +149,10 @@ export class ClusterMembership {
     return Object.fromEntries(this.reasons);
   }
 
-  /** What heartbeats advertise: this agent's configuration revision and hash. */
-  updateSummary(revision: number, hash: string): void {
-    this.heartbeat.updateSummary({ revision, hash, groups: [] });
+  /** What heartbeats advertise: this agent's configuration revision and hash, and the groups it holds. */
+  updateSummary(change: Partial<LocalSummary>): void {
+    this.summary = { ...this.summary, ...change };
+    this.heartbeat.updateSummary(this.summary);
   }
 
   async stop(): Promise<void> {

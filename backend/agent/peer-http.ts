@@ -1,41 +1,52 @@
 /**
  * The two-phase configuration exchange over the peers' HTTP API (config-apply.ts), with
- * the peer token. A peer that does not answer in time counts as unreachable.
+ * the peer token, group steps, and the cluster's events. A peer that does not answer in
+ * time counts as unreachable.
  */
 import type { ClusterConfig } from '../config/model';
 import type { StoredEvent } from '../events/event-log';
+import type { GroupPeerTransport, PeerStepAnswer } from '../groups/operations';
+import { worstCaseMs } from '../groups/plan';
 import type { PeerTransport, PrepareAnswer, Proposal } from './config-apply';
 
+/** The peer's API base URL, or undefined for a server not in the configuration. */
+export function peerUrl(config: ClusterConfig, peer: string, path: string): string | undefined {
+  const s = config.servers.find((x) => x.name === peer);
+  if (!s) {
+    return undefined;
+  }
+  const host = s.api.address.includes(':') ? `[${s.api.address}]` : s.api.address;
+  return `${config.api.tls ? 'https' : 'http'}://${host}:${s.api.port}/api/v1${path}`;
+}
+
+/** POST to a peer's API with the peer token; undefined when it does not answer in time. */
+export async function peerPost(
+  config: ClusterConfig,
+  token: string,
+  peer: string,
+  path: string,
+  body: unknown,
+  timeoutMs: number
+): Promise<{ status: number; body: unknown } | undefined> {
+  const target = peerUrl(config, peer, path);
+  if (!target) {
+    return undefined;
+  }
+  try {
+    const res = await fetch(target, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return { status: res.status, body: await res.json().catch(() => ({})) };
+  } catch {
+    return undefined;
+  }
+}
+
 export function httpPeerTransport(config: () => ClusterConfig, token: string, timeoutMs = 3000): PeerTransport {
-  const url = (peer: string, path: string) => {
-    const s = config().servers.find((x) => x.name === peer);
-    if (!s) {
-      return undefined;
-    }
-    const host = s.api.address.includes(':') ? `[${s.api.address}]` : s.api.address;
-    return `${config().api.tls ? 'https' : 'http'}://${host}:${s.api.port}/api/v1${path}`;
-  };
-  const post = async (
-    peer: string,
-    path: string,
-    body: unknown
-  ): Promise<{ status: number; body: unknown } | undefined> => {
-    const target = url(peer, path);
-    if (!target) {
-      return undefined;
-    }
-    try {
-      const res = await fetch(target, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      return { status: res.status, body: await res.json().catch(() => ({})) };
-    } catch {
-      return undefined;
-    }
-  };
+  const post = (peer: string, path: string, body: unknown) => peerPost(config(), token, peer, path, body, timeoutMs);
   return {
     async prepare(peer: string, p: Proposal): Promise<PrepareAnswer | undefined> {
       const r = await post(peer, '/internal/config/prepare', p);
@@ -66,13 +77,11 @@ export async function fetchPeerEvents(
   timeoutMs = 2000
 ): Promise<{ events: Array<StoredEvent & { origin: string }>; unreachable: string[] }> {
   const peers = config.servers.filter((s) => s.name !== self);
-  const scheme = config.api.tls ? 'https' : 'http';
   const results = await Promise.all(
     peers.map(async (s) => {
-      const host = s.api.address.includes(':') ? `[${s.api.address}]` : s.api.address;
       const qs = new URLSearchParams({ ...query, scope: 'local' }).toString();
       try {
-        const res = await fetch(`${scheme}://${host}:${s.api.port}/api/v1/events?${qs}`, {
+        const res = await fetch(peerUrl(config, s.name, `/events?${qs}`)!, {
           headers: { Authorization: `Bearer ${token}` },
           signal: AbortSignal.timeout(timeoutMs),
         });
@@ -89,5 +98,31 @@ export async function fetchPeerEvents(
   return {
     events: results.flatMap((r) => r.events ?? []),
     unreachable: results.filter((r) => r.events === undefined).map((r) => r.peer),
+  };
+}
+
+/**
+ * Group steps on peers (groups/operations.ts). A step may run scripts for minutes, so the
+ * wait is the group's own worst case, not the short timeout of the configuration exchange.
+ */
+export function httpGroupTransport(config: () => ClusterConfig, token: string): GroupPeerTransport {
+  return {
+    async step(server, group, action, request): Promise<PeerStepAnswer | undefined> {
+      const g = config().groups.find((x) => x.name === group);
+      const timeoutMs = (g ? worstCaseMs(g) : 0) + 10_000;
+      const r = await peerPost(
+        config(),
+        token,
+        server,
+        `/internal/groups/${encodeURIComponent(group)}/${action}`,
+        request,
+        timeoutMs
+      );
+      if (!r) {
+        return undefined;
+      }
+      const b = r.body as { result?: PeerStepAnswer['result']; error?: string };
+      return { status: r.status, result: b.result, error: b.error };
+    },
   };
 }

@@ -12,6 +12,7 @@ import { errorHandler } from './errors';
 import { configRoutes } from './routes/config';
 import { configWriteRoutes, type ConfigWriteContext } from './routes/config-write';
 import { eventRoutes } from './routes/events';
+import { groupRoutes } from './routes/groups';
 import { healthRoutes } from './routes/health';
 import { monitorRoutes } from './routes/monitors';
 import { notifyRoutes } from './routes/notify';
@@ -59,6 +60,7 @@ export function createApp(ctx: AgentContext, options: ApiOptions): express.Expre
   v1.use(auth);
   v1.get('/metrics', requireRole('viewer'), metrics);
   v1.use(eventRoutes(ctx));
+  v1.use(groupRoutes(ctx));
   v1.use(monitorRoutes(ctx));
   v1.use(notifyRoutes(ctx));
   v1.use(statusRoutes(ctx));

@@ -6,6 +6,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Counter } from 'prom-client';
 import type { Role } from '../config/model';
+import { PEER_PRINCIPAL } from './peer-token';
 import { ROLE_RANK, type TokenEntry, type TokenStore } from './tokens';
 
 declare module 'express-serve-static-core' {
@@ -71,4 +72,13 @@ export function requireRole(role: Role) {
     }
     next();
   };
+}
+
+/** Agent-to-agent endpoints (/internal/...): only the peer token derived from the cluster secret. */
+export function requirePeer(req: Request, res: Response, next: NextFunction) {
+  if (req.principal?.name !== PEER_PRINCIPAL) {
+    res.status(403).json({ error: 'only agents of this cluster (peer token) may call this' });
+    return;
+  }
+  next();
 }

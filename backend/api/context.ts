@@ -3,6 +3,8 @@ import type { ClusterStatus } from '../agent/status';
 import type { ClusterConfig } from '../config/model';
 import type { StoredRevision } from '../config/store';
 import type { EventLog, StoredEvent } from '../events/event-log';
+import type { GroupView } from '../groups/view';
+import type { GroupOperations } from '../groups/operations';
 import type { MonitorBoard } from '../monitors/monitor-board';
 import type { TrapIntake } from '../traps/intake';
 
@@ -15,6 +17,8 @@ export interface AgentContext {
   board: MonitorBoard;
   intake: TrapIntake;
   registry: Registry;
+  log: { error: (o: object, m: string) => void };
+  groups: { list: () => GroupView[]; operations: GroupOperations };
   ready: () => { ready: boolean; reasons: string[] };
   /** One consistent snapshot for GET /status. */
   status: () => ClusterStatus;

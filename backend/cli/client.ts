@@ -43,7 +43,8 @@ export function clientFrom(opts: ClientOptions, env: NodeJS.ProcessEnv = process
       method: string,
       path: string,
       body?: unknown,
-      extraHeaders: Record<string, string> = {}
+      extraHeaders: Record<string, string> = {},
+      timeoutMs = 10_000
     ): Promise<T> {
       let res: Response;
       try {
@@ -55,7 +56,7 @@ export function clientFrom(opts: ClientOptions, env: NodeJS.ProcessEnv = process
             ...extraHeaders,
           },
           body: body !== undefined ? JSON.stringify(body) : undefined,
-          signal: AbortSignal.timeout(10_000),
+          signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (e) {
         throw new CliError(

@@ -16,4 +16,6 @@ export const EXIT = {
    * not online, a monitor is in error, heartbeats are not running, or configurations conflict.
    */
   DEGRADED: 6,
+  /** A group operation was carried out and failed: a resource did not start or stop. */
+  FAILED: 7,
 } as const;

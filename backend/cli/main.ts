@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAgentCommand } from './commands/agent';
 import { registerConfigCommands } from './commands/config';
+import { registerGroupCommands } from './commands/group';
 import { registerOperationCommands } from './commands/operations';
 import { registerStatusCommand } from './commands/status';
 import { registerTokenCommands } from './commands/token';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerAgentCommand(program);
   registerConfigCommands(program);
   registerStatusCommand(program);
+  registerGroupCommands(program);
   registerOperationCommands(program);
   registerTrapCommands(program);
   registerTokenCommands(program);

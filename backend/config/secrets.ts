@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { SecretRef } from './model';
+import type { ClusterConfig, SecretRef } from './model';
 
 /**
  * Reads a secret from where the configuration says it lives. The error names the
@@ -23,4 +23,23 @@ export function readSecret(ref: SecretRef, env: NodeJS.ProcessEnv = process.env)
     throw new Error(`secret file ${ref.file} is empty`);
   }
   return value;
+}
+
+/** Every secret reference in a configuration (cluster key, BMC passwords, SNMPv3 keys). */
+export function secretRefs(config: ClusterConfig): SecretRef[] {
+  return [
+    config.cluster.secret,
+    ...config.servers.flatMap((s) => (s.bmc ? [s.bmc.password] : [])),
+    ...config.traps.users.flatMap((u) => (u.privKey ? [u.authKey, u.privKey] : [u.authKey])),
+  ];
+}
+
+/**
+ * The environment for programs the agent runs on the operator's behalf (resource scripts):
+ * its own, without the variables that hold its secrets. A script has no business with
+ * the cluster key or a BMC password, and scripts log their environment more often than not.
+ */
+export function withoutSecrets(config: ClusterConfig, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const names = new Set(secretRefs(config).flatMap((r) => (r.env === undefined ? [] : [r.env])));
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !names.has(k)));
 }

@@ -152,7 +152,14 @@ export class Membership implements TransportSink {
     if (problem !== null) {
       throw new TypeError(`invalid heartbeat summary: ${problem}`);
     }
+    const changed =
+      String(summary.groups) !== String(this.summary.groups) || summary.revision !== this.summary.revision;
     this.summary = { revision: summary.revision, hash: summary.hash, groups: [...summary.groups] };
+    // Peers learn at once that a group was released or taken (a move's next step waits for
+    // it) or that a revision is new; the regular cadence carries on unchanged.
+    if (changed && this.running) {
+      this.sendRound(this.clock.now());
+    }
   }
 
   /**

@@ -10,4 +10,5 @@ module.exports = {
   prometheus: 'prometheus',
   ip: 'iproute2',
   nft: 'nftables',
+  arping: 'iputils-arping',
 };

@@ -3,9 +3,8 @@ import { z } from 'zod';
 import { formatPath, validateConfig } from '../../config/model';
 import { ApplyError, type ConfigApplier } from '../../agent/config-apply';
 import type { AgentContext } from '../context';
-import { requireRole } from '../auth';
+import { requirePeer, requireRole } from '../auth';
 import { badRequest } from '../errors';
-import { PEER_PRINCIPAL } from '../peer-token';
 
 export interface ConfigWriteContext {
   applier: ConfigApplier;
@@ -102,14 +101,7 @@ export function configWriteRoutes(ctx: AgentContext, w: ConfigWriteContext): Rou
     }
   });
 
-  const peerOnly = (req: Request, res: Response, next: () => void) => {
-    if (req.principal?.name !== PEER_PRINCIPAL) {
-      res.status(403).json({ error: 'only agents of this cluster (peer token) may call this' });
-      return;
-    }
-    next();
-  };
-  r.post('/internal/config/prepare', peerOnly, (req: Request, res: Response) => {
+  r.post('/internal/config/prepare', requirePeer, (req: Request, res: Response) => {
     const p = proposal.safeParse(req.body);
     if (!p.success) {
       badRequest(res, p.error);
@@ -118,7 +110,7 @@ export function configWriteRoutes(ctx: AgentContext, w: ConfigWriteContext): Rou
     const answer = w.applier.prepare(p.data);
     res.status(answer.ok ? 200 : 409).json(answer);
   });
-  r.post('/internal/config/commit', peerOnly, (req: Request, res: Response) => {
+  r.post('/internal/config/commit', requirePeer, (req: Request, res: Response) => {
     const d = decision.safeParse(req.body);
     if (!d.success) {
       badRequest(res, d.error);
@@ -129,7 +121,7 @@ export function configWriteRoutes(ctx: AgentContext, w: ConfigWriteContext): Rou
       .status(stored ? 200 : 409)
       .json(stored ? { revision: stored.revision } : { error: 'nothing prepared for this revision' });
   });
-  r.post('/internal/config/abort', peerOnly, (req: Request, res: Response) => {
+  r.post('/internal/config/abort', requirePeer, (req: Request, res: Response) => {
     const d = decision.safeParse(req.body);
     if (!d.success) {
       badRequest(res, d.error);

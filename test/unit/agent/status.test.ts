@@ -1,4 +1,5 @@
-import { buildStatus, GROUPS_NOT_TRACKED, type StatusInput } from '../../../backend/agent/status';
+import { buildStatus, type StatusInput } from '../../../backend/agent/status';
+import { groupViews } from '../../../backend/groups/view';
 import type { BmcPeerState } from '../../../backend/bmc/checker-state';
 import { cluster, evidence, peer, snapshot } from './fixtures';
 
@@ -58,6 +59,7 @@ function input(over: Partial<StatusInput> = {}): StatusInput {
     heartbeatError: null,
     bmc: [bmc2, bmc3],
     monitors: [{ monitor: 'userw', server: 'server1', status: 'normal', since: 5, reason: 'started' }],
+    groups: [],
     conflicts: [],
     reasons: { server3: evidence({ reason: 'no heartbeat on any path for 1.000 s or more; BMC unreachable' }).reason },
     startedAt: 1_699_999_999_000,
@@ -127,20 +129,34 @@ describe('status snapshot', () => {
     expect(three.paths.map((p) => p.state)).toEqual(['down', 'down', 'down']);
   });
 
-  test('groups are reported as not tracked yet; monitors and config pass through', () => {
+  test('groups: where each runs as this agent sees it (no per-resource detail); monitors and config pass through', () => {
+    const config = cluster();
+    const groups = groupViews(
+      {
+        config,
+        self: 'server1',
+        local: [{ group: 'failover1', state: 'offline', since: 1, reason: 'agent started', resources: [] }],
+        peers: [
+          { server: 'server2', state: 'online', holds: ['failover1'] },
+          { server: 'server3', state: 'unknown', holds: null },
+        ],
+      },
+      () => 'move'
+    );
     const s = buildStatus(
-      input({ current: { revision: 3, hash: 'cd' }, conflicts: [{ revision: 3, hashes: { a: '1', b: '2' } }] })
+      input({ groups, current: { revision: 3, hash: 'cd' }, conflicts: [{ revision: 3, hashes: { a: '1', b: '2' } }] })
     );
     expect(s.groups).toEqual([
       {
         name: 'failover1',
-        state: 'unknown',
-        currentServer: null,
+        state: 'online',
+        currentServer: 'server2',
+        holders: ['server2'],
         startupServers: ['server1', 'server2', 'server3'],
-        tracked: false,
+        local: 'offline',
+        operation: 'move',
       },
     ]);
-    expect(s.groupsNote).toBe(GROUPS_NOT_TRACKED);
     expect(s.monitors).toHaveLength(1);
     expect(s.config).toEqual({
       revision: 3,

@@ -1,0 +1,174 @@
+/**
+ * Failover groups, wired into the agent: this server's groups and their resource drivers,
+ * the coordinator of operations, what heartbeats announce as held, starting groups when
+ * the cluster comes up, and what all of it becomes (event log rows, logs, metrics).
+ *
+ *   local group state changes --> heartbeat summary (held groups), event log, log, metrics
+ *   membership settles        --> groups this server should start by itself are started
+ *   agent stops               --> the groups held here are stopped (resources released)
+ */
+import type { Registry } from 'prom-client';
+import type { ClusterConfig } from '../config/model';
+import type { EventLog } from '../events/event-log';
+import { LocalGroups, type Drivers } from '../groups/local-groups';
+import { GroupMetrics } from '../groups/metrics';
+import { GroupOperations, type GroupPeerTransport } from '../groups/operations';
+import { autoStartGroups, membershipSettled, type PlacementInput } from '../groups/placement';
+import { groupViews, type GroupView } from '../groups/view';
+import type { Logger } from '../log';
+import type { ClusterMembership } from './cluster-membership';
+
+export interface ClusterGroupsOptions {
+  config: ClusterConfig;
+  self: string;
+  log: Logger;
+  registry: Registry;
+  events: EventLog;
+  membership: ClusterMembership;
+  drivers: Drivers;
+  peers: GroupPeerTransport;
+}
+
+export class ClusterGroups {
+  readonly local: LocalGroups;
+  readonly operations: GroupOperations;
+  private readonly tried = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+  private readonly startedAt: number;
+
+  constructor(private readonly options: ClusterGroupsOptions) {
+    const { config, self, membership } = options;
+    this.local = new LocalGroups(config.groups, self, options.drivers);
+    this.operations = new GroupOperations({
+      self,
+      config: () => config,
+      placement: () => this.placement(),
+      local: this.local,
+      peers: options.peers,
+      // Two heartbeat intervals: the release is sent at once, and a lost datagram is repeated by the next round.
+      releaseWaitMs: 2 * membership.timing.intervalMs + 100,
+      startBlocked: () =>
+        membership.failed === null
+          ? null
+          : `heartbeats are not running (${membership.failed}): starting a group blind could run it twice`,
+      onOutcome: (o, requestedBy) =>
+        options.events.append({
+          time: Date.now(),
+          server: self,
+          type: 'group-operation',
+          class: o.ok ? 'informational' : 'recoverable',
+          source: requestedBy,
+          summary: `${o.operation} of group ${o.group} (by ${requestedBy}): ${o.ok ? 'done' : 'failed'}${o.server ? `, now on ${o.server}` : ''}; ${o.detail}`,
+          fields: { group: o.group, operation: o.operation, ok: o.ok, server: o.server, steps: o.steps },
+        }),
+    });
+    this.startedAt = membership.heartbeat.now();
+    this.wire();
+  }
+
+  placement(): PlacementInput {
+    const snapshot = this.options.membership.snapshot();
+    return {
+      config: this.options.config,
+      self: this.options.self,
+      local: this.local.list(),
+      peers: (snapshot?.peers ?? []).map((p) => ({
+        server: p.server,
+        state: p.state,
+        holds: p.summary?.groups ?? null,
+      })),
+    };
+  }
+
+  list(): GroupView[] {
+    return groupViews(this.placement(), (g) => this.operations.running(g));
+  }
+
+  /** Starts watching for the moment the cluster has settled, then starts this server's automatic groups once. */
+  start(): void {
+    const { intervalMs } = this.options.membership.timing;
+    this.timer = setInterval(() => this.autoStart(), intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops the groups held here (the agent is going away: its resources must not stay behind, unmanaged). */
+  async stop(): Promise<void> {
+    if (this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+    const held = this.local.held();
+    if (held.length > 0) {
+      this.options.log.info({ groups: held }, 'stopping the groups held here before the agent exits');
+      await this.local.stopHeld('STOP');
+    }
+  }
+
+  private autoStart() {
+    const m = this.options.membership;
+    if (m.failed !== null) {
+      return;
+    }
+    const input = this.placement();
+    const { timeoutMs } = m.timing;
+    if (!membershipSettled(input.peers, m.heartbeat.now() - this.startedAt, timeoutMs)) {
+      return;
+    }
+    for (const group of autoStartGroups(input, this.tried)) {
+      this.tried.add(group);
+      this.operations.start(group, { server: this.options.self, requestedBy: 'auto-start' }).then(
+        (o) => this.options.log[o.ok ? 'info' : 'error']({ group, detail: o.detail }, 'automatic group start'),
+        (e) => this.options.log.warn({ group, err: (e as Error).message }, 'automatic group start refused')
+      );
+    }
+    // Automatic start is once per agent run: after settling, every group was considered.
+    clearInterval(this.timer!);
+    this.timer = null;
+  }
+
+  private wire() {
+    const { log, events, self, membership } = this.options;
+    const metrics = new GroupMetrics(this.options.registry, this.options.config.groups);
+    this.local.on('change', (c) => {
+      metrics.onChange(c);
+      membership.updateSummary({ groups: this.local.held() });
+      const failed = c.to === 'start-failed' || c.to === 'stop-failed';
+      log[failed ? 'error' : 'info'](
+        { group: c.group, from: c.from, to: c.to, reason: c.reason },
+        'group state changed'
+      );
+      events.append({
+        time: c.at,
+        server: self,
+        type: 'group',
+        class: failed ? 'fatal' : 'informational',
+        summary: `group ${c.group} on ${self}: ${c.from} -> ${c.to} (${c.reason})`,
+        fields: { group: c.group, from: c.from, to: c.to },
+      });
+    });
+    this.local.on('resource', (o) => {
+      metrics.onResource(o);
+      const fields = {
+        group: o.group,
+        resource: o.resource,
+        action: o.action,
+        event: o.event,
+        ok: o.result.ok,
+        durationMs: Math.round(o.result.durationMs),
+      };
+      if (o.result.ok) {
+        log.info({ ...fields, detail: o.result.detail }, `resource ${o.action}ed`);
+        return;
+      }
+      log.error({ ...fields, detail: o.result.detail }, `resource failed to ${o.action}`);
+      events.append({
+        time: Date.now(),
+        server: self,
+        type: 'resource',
+        class: 'fatal',
+        summary: `resource ${o.resource} of group ${o.group} failed to ${o.action} on ${self}: ${o.result.detail}`,
+        fields,
+      });
+    });
+  }
+}

@@ -1,0 +1,255 @@
+/**
+ * The groups on this server: each one's state here, its resources, and the one operation
+ * that may run on it at a time. Starting runs the resources in dependency order; a
+ * resource that fails to start makes the group stop what it had started (in reverse), so
+ * a failed start leaves nothing half-active behind and another server may take the group.
+ * Only when that clean-up itself fails is the group left `stop-failed`: its resources may
+ * still be active, so it still counts as held here and no other server may start it until
+ * an operator (or fencing) settles it.
+ *
+ * No I/O of its own: resource drivers and the clock are injected, so unit tests run it with
+ * scripted drivers and the agent with the real ones.
+ */
+import { EventEmitter } from 'node:events';
+import type { Group, Resource } from '../config/model';
+import { startOrder, stopOrder } from './plan';
+import type { ActionContext, ActionResult, GroupEvent, ResourceAction, ResourceDriver } from './resources/types';
+
+export type LocalGroupState = 'offline' | 'starting' | 'online' | 'stopping' | 'start-failed' | 'stop-failed';
+export type ResourceState = 'offline' | 'starting' | 'online' | 'stopping' | 'failed';
+
+/** States in which the group's resources may be active on this server. */
+export const HOLDING_STATES: ReadonlySet<LocalGroupState> = new Set(['starting', 'online', 'stopping', 'stop-failed']);
+
+export interface ResourceStatus {
+  name: string;
+  type: Resource['type'];
+  state: ResourceState;
+  /** The last action's one-line outcome. */
+  detail: string | null;
+}
+
+export interface LocalGroupStatus {
+  group: string;
+  state: LocalGroupState;
+  since: number;
+  reason: string;
+  resources: ResourceStatus[];
+}
+
+export interface ResourceOutcome {
+  group: string;
+  resource: string;
+  type: Resource['type'];
+  action: ResourceAction;
+  event: GroupEvent;
+  result: ActionResult;
+}
+
+export interface GroupChange {
+  group: string;
+  from: LocalGroupState;
+  to: LocalGroupState;
+  reason: string;
+  at: number;
+}
+
+export interface LocalGroupsEvents {
+  change: [GroupChange];
+  resource: [ResourceOutcome];
+}
+
+export interface OperationResult {
+  ok: boolean;
+  /** false when the group already was where the operation would take it. */
+  changed: boolean;
+  state: LocalGroupState;
+  detail: string;
+}
+
+/** The group already has an operation running here. */
+export class GroupBusyError extends Error {}
+
+export type Drivers = { [T in Resource['type']]: ResourceDriver<Extract<Resource, { type: T }>> };
+
+interface Entry {
+  group: Group;
+  status: LocalGroupStatus;
+  busy: boolean;
+}
+
+export class LocalGroups extends EventEmitter<LocalGroupsEvents> {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    groups: Group[],
+    private readonly server: string,
+    private readonly drivers: Drivers,
+    private readonly now: () => number = Date.now
+  ) {
+    super();
+    for (const g of groups) {
+      this.entries.set(g.name, {
+        group: g,
+        busy: false,
+        status: {
+          group: g.name,
+          state: 'offline',
+          since: now(),
+          reason: 'agent started',
+          resources: g.resources.map((r) => ({ name: r.name, type: r.type, state: 'offline', detail: null })),
+        },
+      });
+    }
+  }
+
+  has(group: string): boolean {
+    return this.entries.has(group);
+  }
+
+  status(group: string): LocalGroupStatus | undefined {
+    const e = this.entries.get(group);
+    return e && structuredClone(e.status);
+  }
+
+  list(): LocalGroupStatus[] {
+    return [...this.entries.values()].map((e) => structuredClone(e.status));
+  }
+
+  /** Groups whose resources may be active here: what heartbeats announce as held. */
+  held(): string[] {
+    return [...this.entries.values()].filter((e) => HOLDING_STATES.has(e.status.state)).map((e) => e.group.name);
+  }
+
+  busy(group: string): boolean {
+    return this.entries.get(group)?.busy ?? false;
+  }
+
+  async start(group: string, event: GroupEvent, from?: string): Promise<OperationResult> {
+    return this.exclusive(group, async (e) => {
+      if (e.status.state === 'online') {
+        return { ok: true, changed: false, state: 'online', detail: 'already online' };
+      }
+      if (e.status.state === 'stop-failed') {
+        return { ok: false, changed: false, state: 'stop-failed', detail: stopFailedDetail(e) };
+      }
+      const ctx: ActionContext = { group, server: this.server, event, from };
+      this.setState(e, 'starting', `${event.toLowerCase()} requested`);
+      const started: Resource[] = [];
+      for (const r of startOrder(e.group)) {
+        const result = await this.act(e, r, 'start', ctx);
+        if (!result.ok) {
+          const failure = `resource ${r.name} failed to start: ${result.detail}`;
+          const cleaned = await this.stopAll(e, started.reverse(), { ...ctx, event: 'STOP' });
+          if (!cleaned.ok) {
+            this.setState(e, 'stop-failed', `${failure}; then ${cleaned.detail}`);
+            return { ok: false, changed: true, state: 'stop-failed', detail: e.status.reason };
+          }
+          this.setState(e, 'start-failed', failure);
+          return { ok: false, changed: true, state: 'start-failed', detail: failure };
+        }
+        started.push(r);
+      }
+      this.setState(e, 'online', `started (${event.toLowerCase()})`);
+      return { ok: true, changed: true, state: 'online', detail: 'started' };
+    });
+  }
+
+  /**
+   * Stops every resource, in reverse dependency order, even those believed offline (stop
+   * is idempotent, and after an agent restart "offline" is only what we last knew).
+   */
+  async stop(group: string, event: GroupEvent): Promise<OperationResult> {
+    return this.exclusive(group, async (e) => {
+      if (e.status.state === 'offline' || e.status.state === 'start-failed') {
+        return { ok: true, changed: false, state: e.status.state, detail: 'already offline' };
+      }
+      this.setState(e, 'stopping', `${event.toLowerCase()} requested`);
+      const result = await this.stopAll(e, stopOrder(e.group), { group, server: this.server, event });
+      if (!result.ok) {
+        this.setState(e, 'stop-failed', result.detail);
+        return { ok: false, changed: true, state: 'stop-failed', detail: result.detail };
+      }
+      this.setState(e, 'offline', `stopped (${event.toLowerCase()})`);
+      return { ok: true, changed: true, state: 'offline', detail: 'stopped' };
+    });
+  }
+
+  /** Stops every group this server holds (agent shutdown); the results, by group. */
+  async stopHeld(event: GroupEvent): Promise<Map<string, OperationResult>> {
+    const results = new Map<string, OperationResult>();
+    for (const name of this.held().reverse()) {
+      try {
+        results.set(name, await this.stop(name, event));
+      } catch (e) {
+        results.set(name, {
+          ok: false,
+          changed: false,
+          state: this.entries.get(name)!.status.state,
+          detail: String(e),
+        });
+      }
+    }
+    return results;
+  }
+
+  /** Stops all the given resources, carrying on past failures (a stop must take down all it can). */
+  private async stopAll(e: Entry, resources: Resource[], ctx: ActionContext): Promise<{ ok: boolean; detail: string }> {
+    const failed: string[] = [];
+    for (const r of resources) {
+      const result = await this.act(e, r, 'stop', ctx);
+      if (!result.ok) {
+        failed.push(`${r.name}: ${result.detail}`);
+      }
+    }
+    return failed.length === 0
+      ? { ok: true, detail: 'stopped' }
+      : { ok: false, detail: `resource(s) failed to stop: ${failed.join('; ')}` };
+  }
+
+  private async act(e: Entry, r: Resource, action: ResourceAction, ctx: ActionContext): Promise<ActionResult> {
+    const rs = e.status.resources.find((x) => x.name === r.name)!;
+    rs.state = action === 'start' ? 'starting' : 'stopping';
+    const driver = this.drivers[r.type] as ResourceDriver;
+    let result: ActionResult;
+    try {
+      result = await driver.run(r, action, ctx);
+    } catch (err) {
+      // Drivers promise not to throw; if one does anyway, it is that resource's failure.
+      result = { ok: false, detail: `driver error: ${(err as Error).message}`, durationMs: 0 };
+    }
+    rs.state = result.ok ? (action === 'start' ? 'online' : 'offline') : 'failed';
+    rs.detail = result.detail;
+    this.emit('resource', { group: e.group.name, resource: r.name, type: r.type, action, event: ctx.event, result });
+    return result;
+  }
+
+  private async exclusive(group: string, op: (e: Entry) => Promise<OperationResult>): Promise<OperationResult> {
+    const e = this.entries.get(group);
+    if (!e) {
+      throw new RangeError(`no group is named "${group}"`);
+    }
+    if (e.busy) {
+      throw new GroupBusyError(`group ${group} is busy (${e.status.state})`);
+    }
+    e.busy = true;
+    try {
+      return await op(e);
+    } finally {
+      e.busy = false;
+    }
+  }
+
+  private setState(e: Entry, to: LocalGroupState, reason: string) {
+    const from = e.status.state;
+    const at = this.now();
+    e.status.state = to;
+    e.status.since = at;
+    e.status.reason = reason;
+    this.emit('change', { group: e.group.name, from, to, reason, at });
+  }
+}
+
+function stopFailedDetail(e: Entry): string {
+  return `group ${e.group.name} failed to stop here (${e.status.reason}); its resources may still be active: stop it again once the cause is fixed`;
+}

@@ -1,0 +1,326 @@
+/**
+ * Start, stop and move a group from any agent: this agent coordinates, and each step runs
+ * on the agent of the server concerned (itself, or a peer over the API with the peer
+ * token). So a console attached to any server can operate every group, and the server
+ * that runs a group's resources is always the one that starts or stops them.
+ *
+ * Safety rules, checked by the coordinator and again by the server that starts a group
+ * (the two may see the cluster a heartbeat apart):
+ * - a group held anywhere is not started again; a move stops it first;
+ * - a group held by a silent server is not touched: its resources may still be active
+ *   there, and only fencing (or the server's return) can settle that;
+ * - a group runs only on its startup servers.
+ */
+import type { ClusterConfig, Group } from '../config/model';
+import { GroupBusyError, type LocalGroups, type OperationResult } from './local-groups';
+import { chooseServer, clusterGroups, startupServers, type PlacementInput } from './placement';
+import type { GroupEvent } from './resources/types';
+
+export type GroupOperation = 'start' | 'stop' | 'move';
+
+export interface StepRequest {
+  event: GroupEvent;
+  from?: string;
+  requestedBy: string;
+}
+
+/** A peer's answer to one step; undefined when the peer could not be reached. */
+export interface PeerStepAnswer {
+  status: number;
+  result?: OperationResult;
+  error?: string;
+}
+
+export interface GroupPeerTransport {
+  step(
+    server: string,
+    group: string,
+    action: 'start' | 'stop',
+    request: StepRequest
+  ): Promise<PeerStepAnswer | undefined>;
+}
+
+export interface Step {
+  server: string;
+  action: 'start' | 'stop';
+  ok: boolean;
+  detail: string;
+}
+
+export interface Outcome {
+  group: string;
+  operation: GroupOperation;
+  ok: boolean;
+  /** Where the group runs afterwards (null: nowhere). */
+  server: string | null;
+  detail: string;
+  steps: Step[];
+}
+
+/** A request that cannot be carried out as asked; `status` is its HTTP status. */
+export class OperationError extends Error {
+  constructor(
+    message: string,
+    readonly status: 404 | 409 | 503
+  ) {
+    super(message);
+  }
+}
+
+export interface GroupOperationsDeps {
+  self: string;
+  config: () => Pick<ClusterConfig, 'servers' | 'groups'>;
+  placement: () => PlacementInput;
+  local: LocalGroups;
+  peers: GroupPeerTransport;
+  /** How long a start waits for the server a group moves from to announce its release. */
+  releaseWaitMs?: number;
+  /** Why this server must not start groups now (it cannot see its peers), or null. */
+  startBlocked?: () => string | null;
+  /** Every coordinated operation's outcome, for the audit trail. */
+  onOutcome?: (outcome: Outcome, requestedBy: string) => void;
+}
+
+export class GroupOperations {
+  private readonly inFlight = new Map<string, GroupOperation>();
+
+  constructor(private readonly deps: GroupOperationsDeps) {}
+
+  /** What an operation on `group` is running now, if any (coordinated here). */
+  running(group: string): GroupOperation | undefined {
+    return this.inFlight.get(group);
+  }
+
+  start(name: string, options: { server?: string; requestedBy: string }): Promise<Outcome> {
+    return this.coordinate(name, 'start', options.requestedBy, async (group) => {
+      const view = this.view(name);
+      if (view.holders.length > 0) {
+        throw new OperationError(`group ${name} is already ${view.state} on ${view.holders.join(', ')}`, 409);
+      }
+      const target = options.server ?? chooseServer(this.deps.placement(), group);
+      if (target === null) {
+        throw new OperationError(`none of group ${name}'s startup servers is online`, 503);
+      }
+      this.checkTarget(group, target);
+      const step = await this.step(target, name, 'start', { event: 'START', requestedBy: options.requestedBy });
+      return this.outcome(name, 'start', [step], step.ok ? target : null);
+    });
+  }
+
+  stop(name: string, options: { requestedBy: string }): Promise<Outcome> {
+    return this.coordinate(name, 'stop', options.requestedBy, async () => {
+      const view = this.view(name);
+      this.checkReachable(view.name, view.holders);
+      const steps: Step[] = [];
+      for (const holder of view.holders) {
+        steps.push(await this.step(holder, name, 'stop', { event: 'STOP', requestedBy: options.requestedBy }));
+      }
+      const left = steps.filter((s) => !s.ok).map((s) => s.server);
+      return this.outcome(name, 'stop', steps, left[0] ?? null, steps.length === 0 ? 'already offline' : undefined);
+    });
+  }
+
+  /**
+   * Stops the group where it runs, then starts it on `server` (or the next startup server
+   * that is up). If it cannot start on the chosen server the next candidates are tried,
+   * and last the server it came from, so a failed move does not leave the service down
+   * when it can run somewhere.
+   */
+  move(name: string, options: { server?: string; requestedBy: string; event?: GroupEvent }): Promise<Outcome> {
+    return this.coordinate(name, 'move', options.requestedBy, async (group) => {
+      const view = this.view(name);
+      if (view.holders.length === 0) {
+        throw new OperationError(`group ${name} is offline: start it instead of moving it`, 409);
+      }
+      if (view.holders.length > 1) {
+        throw new OperationError(`group ${name} is active on ${view.holders.join(' and ')}: stop it first`, 409);
+      }
+      const from = view.holders[0];
+      this.checkReachable(name, [from]);
+      let candidates: string[];
+      if (options.server !== undefined) {
+        if (options.server === from) {
+          throw new OperationError(`group ${name} already runs on ${from}`, 409);
+        }
+        this.checkTarget(group, options.server);
+        candidates = [options.server];
+      } else {
+        candidates = startupServers(this.deps.config(), group).filter((s) => s !== from && this.isUp(s));
+        if (candidates.length === 0) {
+          throw new OperationError(`group ${name} has no other startup server that is online`, 409);
+        }
+      }
+      const event = options.event ?? 'MOVE';
+      const request = { event, from, requestedBy: options.requestedBy };
+      const steps = [await this.step(from, name, 'stop', request)];
+      if (!steps[0].ok) {
+        return this.outcome(name, 'move', steps, from, `could not stop on ${from}: ${steps[0].detail}`);
+      }
+      for (const target of [...candidates, from]) {
+        const step = await this.step(target, name, 'start', request);
+        steps.push(step);
+        if (step.ok) {
+          const detail = target === from ? `could not start elsewhere; started again on ${from}` : undefined;
+          return this.outcome(name, 'move', steps, target, detail, target !== from);
+        }
+      }
+      return this.outcome(name, 'move', steps, null, `group ${name} could not be started anywhere`, false);
+    });
+  }
+
+  /**
+   * One start on this server, as asked by a coordinator (maybe this agent itself). Checked
+   * again here: the coordinator's view may be a heartbeat older than this agent's.
+   */
+  async startHere(name: string, request: StepRequest): Promise<OperationResult> {
+    const group = this.group(name);
+    if (!startupServers(this.deps.config(), group).includes(this.deps.self)) {
+      throw new OperationError(`${this.deps.self} is not a startup server of group ${name}`, 409);
+    }
+    const blocked = this.deps.startBlocked?.() ?? null;
+    if (blocked !== null) {
+      throw new OperationError(blocked, 503);
+    }
+    const others = await this.awaitRelease(name, request.from);
+    if (others.length > 0) {
+      throw new OperationError(`group ${name} is held by ${others.join(', ')}`, 409);
+    }
+    return this.local(() => this.deps.local.start(name, request.event, request.from));
+  }
+
+  /**
+   * The servers other than this one holding `group`. In a move the coordinator has just
+   * stopped the group on `from`, but this agent learns that from `from`'s next heartbeat:
+   * wait for it (bounded), rather than trusting anyone's word that the resources are down.
+   */
+  private async awaitRelease(group: string, from: string | undefined): Promise<string[]> {
+    const others = () => this.view(group).holders.filter((h) => h !== this.deps.self);
+    const deadline = performance.now() + (this.deps.releaseWaitMs ?? 0);
+    let held = others();
+    while (from !== undefined && held.length === 1 && held[0] === from && performance.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+      held = others();
+    }
+    return held;
+  }
+
+  async stopHere(name: string, request: StepRequest): Promise<OperationResult> {
+    this.group(name);
+    return this.local(() => this.deps.local.stop(name, request.event));
+  }
+
+  private async local(op: () => Promise<OperationResult>): Promise<OperationResult> {
+    try {
+      return await op();
+    } catch (e) {
+      if (e instanceof GroupBusyError) {
+        throw new OperationError(e.message, 409);
+      }
+      throw e;
+    }
+  }
+
+  private async step(server: string, group: string, action: 'start' | 'stop', request: StepRequest): Promise<Step> {
+    if (server === this.deps.self) {
+      try {
+        const r = action === 'start' ? await this.startHere(group, request) : await this.stopHere(group, request);
+        return { server, action, ok: r.ok, detail: r.detail };
+      } catch (e) {
+        if (e instanceof OperationError) {
+          return { server, action, ok: false, detail: e.message };
+        }
+        throw e;
+      }
+    }
+    const answer = await this.deps.peers.step(server, group, action, request);
+    if (answer === undefined) {
+      return { server, action, ok: false, detail: `the agent on ${server} did not answer` };
+    }
+    if (answer.result) {
+      return { server, action, ok: answer.result.ok, detail: answer.result.detail };
+    }
+    return { server, action, ok: false, detail: answer.error ?? `HTTP ${answer.status}` };
+  }
+
+  private async coordinate(
+    name: string,
+    operation: GroupOperation,
+    requestedBy: string,
+    run: (group: Group) => Promise<Outcome>
+  ): Promise<Outcome> {
+    const group = this.group(name);
+    const busy = this.inFlight.get(name);
+    if (busy) {
+      throw new OperationError(`group ${name} is busy: a ${busy} is in progress`, 409);
+    }
+    this.inFlight.set(name, operation);
+    try {
+      const outcome = await run(group);
+      this.deps.onOutcome?.(outcome, requestedBy);
+      return outcome;
+    } finally {
+      this.inFlight.delete(name);
+    }
+  }
+
+  private group(name: string): Group {
+    const g = this.deps.config().groups.find((x) => x.name === name);
+    if (!g) {
+      throw new OperationError(`no group is named "${name}"`, 404);
+    }
+    return g;
+  }
+
+  private view(name: string) {
+    return clusterGroups(this.deps.placement()).find((g) => g.name === name)!;
+  }
+
+  private checkTarget(group: Group, server: string) {
+    if (!this.deps.config().servers.some((s) => s.name === server)) {
+      throw new OperationError(`no server is named "${server}"`, 404);
+    }
+    if (!startupServers(this.deps.config(), group).includes(server)) {
+      throw new OperationError(`${server} is not a startup server of group ${group.name}`, 409);
+    }
+    if (!this.isUp(server)) {
+      throw new OperationError(`${server} is not online`, 409);
+    }
+  }
+
+  private isUp(server: string): boolean {
+    const p = this.deps.placement();
+    return server === p.self || p.peers.some((x) => x.server === server && x.state === 'online');
+  }
+
+  private checkReachable(group: string, holders: string[]) {
+    const p = this.deps.placement();
+    for (const h of holders) {
+      const peer = p.peers.find((x) => x.server === h);
+      if (h !== p.self && peer && peer.state !== 'online' && peer.state !== 'suspect') {
+        throw new OperationError(
+          `group ${group} is held by ${h}, which is not answering (${peer.state}): its resources may still be active there`,
+          409
+        );
+      }
+    }
+  }
+
+  private outcome(
+    group: string,
+    operation: GroupOperation,
+    steps: Step[],
+    server: string | null,
+    detail?: string,
+    ok = steps.every((s) => s.ok)
+  ): Outcome {
+    const failed = steps.find((s) => !s.ok);
+    return {
+      group,
+      operation,
+      ok,
+      server,
+      detail: detail ?? (failed ? `${failed.action} on ${failed.server}: ${failed.detail}` : `${operation} done`),
+      steps,
+    };
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Where each group is and where it should go, decided from what this agent knows: its own
+ * groups' states and, for every peer, the membership state and the groups its last
+ * heartbeat announced as held. Pure: the same inputs give the same answer on every agent,
+ * which is what keeps two agents from choosing two different servers for one group.
+ *
+ * Who counts as holding a group:
+ * - this server, when its resources may be active here (starting, online, stopping, or a
+ *   failed stop);
+ * - a peer whose heartbeats announce it, while the peer is online or suspect;
+ * - a peer that went silent (hung-or-partitioned, unknown) while announcing it: its
+ *   resources may still be running, so the group is `unreachable` there, never free;
+ * - not a peer whose BMC reports its power off (offline-confirmed): nothing runs on a
+ *   server without power.
+ */
+import type { ClusterConfig, Group } from '../config/model';
+import type { ServerState } from '../membership';
+import { HOLDING_STATES, type LocalGroupState, type LocalGroupStatus } from './local-groups';
+
+export interface PeerView {
+  server: string;
+  state: ServerState;
+  /** Groups announced as held; null when unknown (never heard, or a different configuration layout). */
+  holds: string[] | null;
+}
+
+export type ClusterGroupState =
+  | 'offline'
+  | 'starting'
+  | 'online'
+  | 'stopping'
+  | 'start-failed'
+  | 'stop-failed'
+  /** Held by a server that went silent: its resources may still be active there. */
+  | 'unreachable'
+  /** Held by more than one server: a double activation, settled by an operator or fencing. */
+  | 'conflict';
+
+export interface ClusterGroup {
+  name: string;
+  state: ClusterGroupState;
+  /** The server running the group; null when offline or in conflict. */
+  currentServer: string | null;
+  holders: string[];
+  startupServers: string[];
+  /** This server's own state for the group. */
+  local: LocalGroupState;
+}
+
+export interface PlacementInput {
+  config: Pick<ClusterConfig, 'servers' | 'groups'>;
+  self: string;
+  local: LocalGroupStatus[];
+  peers: PeerView[];
+}
+
+export function startupServers(config: Pick<ClusterConfig, 'servers'>, group: Group): string[] {
+  return group.startupServers ?? config.servers.map((s) => s.name);
+}
+
+const SILENT: ReadonlySet<ServerState> = new Set(['hung-or-partitioned', 'unknown']);
+
+export function clusterGroups(input: PlacementInput): ClusterGroup[] {
+  const local = new Map(input.local.map((l) => [l.group, l]));
+  return input.config.groups.map((g) => {
+    const mine = local.get(g.name);
+    const localState = mine?.state ?? 'offline';
+    const holders = holdersOf(g.name, input);
+    const base = { name: g.name, holders, startupServers: startupServers(input.config, g), local: localState };
+    if (holders.length > 1) {
+      return { ...base, state: 'conflict', currentServer: null };
+    }
+    if (holders.length === 0) {
+      return { ...base, state: localState === 'start-failed' ? 'start-failed' : 'offline', currentServer: null };
+    }
+    const holder = holders[0];
+    if (holder === input.self) {
+      return { ...base, state: localState, currentServer: holder };
+    }
+    const peer = input.peers.find((p) => p.server === holder)!;
+    return { ...base, state: SILENT.has(peer.state) ? 'unreachable' : 'online', currentServer: holder };
+  });
+}
+
+function holdersOf(group: string, input: PlacementInput): string[] {
+  const holders: string[] = [];
+  for (const s of input.config.servers) {
+    if (s.name === input.self) {
+      const l = input.local.find((x) => x.group === group);
+      if (l && HOLDING_STATES.has(l.state)) {
+        holders.push(s.name);
+      }
+      continue;
+    }
+    const p = input.peers.find((x) => x.server === s.name);
+    if (p && p.state !== 'offline-confirmed' && p.holds?.includes(group)) {
+      holders.push(s.name);
+    }
+  }
+  return holders;
+}
+
+/**
+ * The server a group should start on: the first of its startup servers that is up (this
+ * server always is, to itself), skipping `exclude`. null when none is.
+ */
+export function chooseServer(input: PlacementInput, group: Group, exclude: readonly string[] = []): string | null {
+  const up = (server: string) =>
+    server === input.self || input.peers.some((p) => p.server === server && p.state === 'online');
+  return startupServers(input.config, group).find((s) => !exclude.includes(s) && up(s)) ?? null;
+}
+
+/**
+ * Groups this server should start by itself once the cluster has settled: configured to
+ * start automatically, held by nobody (not even a silent server), and this server is the
+ * first of their startup servers that is up.
+ */
+export function autoStartGroups(input: PlacementInput, alreadyTried: ReadonlySet<string>): string[] {
+  const view = new Map(clusterGroups(input).map((g) => [g.name, g]));
+  return input.config.groups
+    .filter((g) => g.autoStart && !alreadyTried.has(g.name))
+    .filter((g) => {
+      const v = view.get(g.name)!;
+      return v.holders.length === 0 && chooseServer(input, g) === input.self;
+    })
+    .map((g) => g.name);
+}
+
+/**
+ * Whether this agent knows enough to start groups on its own: every peer has answered, or
+ * a peer that has not has had a full heartbeat timeout to do so since this agent started
+ * (a cluster starting together must not start a group on a lower-priority server just
+ * because the higher-priority one's first heartbeat was a few milliseconds late).
+ */
+export function membershipSettled(peers: PeerView[], upForMs: number, timeoutMs: number): boolean {
+  return upForMs >= timeoutMs || peers.every((p) => p.state === 'online');
+}

@@ -1,0 +1,113 @@
+/**
+ * exec resources: the operator's start and stop commands, run with /bin/sh -c.
+ *
+ * A start command commonly launches a daemon and returns, and that daemon inherits
+ * whatever the shell had. So the command runs in its own process group with stdin from
+ * /dev/null, completion is the shell's exit (not the closing of its output pipes, which a
+ * daemon keeps open), and the pipes are let go right after the exit. Only on timeout is
+ * the whole process group killed: TERM first, KILL after a grace period, because a stuck
+ * stop script's children are exactly what must not survive into a failover.
+ */
+import { spawn } from 'node:child_process';
+import type { Resource } from '../../config/model';
+import type { ActionContext, ActionResult, ResourceAction, ResourceDriver } from './types';
+
+type ExecResource = Extract<Resource, { type: 'exec' }>;
+
+/** Output kept per run (the tail: an error is usually at the end). */
+const KEEP_BYTES = 4096;
+export const KILL_GRACE_MS = 2000;
+
+export interface ExecDriverOptions {
+  /** The environment scripts start from: the agent's own, minus its secrets. */
+  baseEnv: NodeJS.ProcessEnv;
+  /** Called with each script's PID (tests use it to find leftovers). */
+  onSpawn?: (pid: number) => void;
+}
+
+export class ExecDriver implements ResourceDriver<ExecResource> {
+  constructor(private readonly options: ExecDriverOptions) {}
+
+  run(resource: ExecResource, action: ResourceAction, ctx: ActionContext): Promise<ActionResult> {
+    const command = action === 'start' ? resource.start : resource.stop;
+    const env: NodeJS.ProcessEnv = {
+      ...this.options.baseEnv,
+      ...resource.env,
+      LIFELINE_GROUP: ctx.group,
+      LIFELINE_RESOURCE: resource.name,
+      LIFELINE_SERVER: ctx.server,
+      LIFELINE_ACTION: action,
+      LIFELINE_EVENT: ctx.event,
+      ...(ctx.from ? { LIFELINE_FROM: ctx.from } : {}),
+    };
+    return runScript(command, env, resource.timeoutMs, this.options.onSpawn);
+  }
+}
+
+function runScript(
+  command: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+  onSpawn?: (pid: number) => void
+): Promise<ActionResult> {
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    let tail = Buffer.alloc(0);
+    const keep = (chunk: Buffer) => {
+      tail = Buffer.concat([tail, chunk]);
+      if (tail.length > KEEP_BYTES) {
+        tail = tail.subarray(tail.length - KEEP_BYTES);
+      }
+    };
+    const child = spawn('/bin/sh', ['-c', command], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let timedOut = false;
+    let grace: NodeJS.Timeout | undefined;
+    const killGroup = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-child.pid!, signal);
+      } catch {
+        // The group is already gone.
+      }
+    };
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      killGroup('SIGTERM');
+      grace = setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS);
+      grace.unref();
+    }, timeoutMs);
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    const finish = (result: Omit<ActionResult, 'durationMs'>) => {
+      clearTimeout(deadline);
+      if (grace && !timedOut) {
+        clearTimeout(grace);
+      }
+      resolve({ ...result, durationMs: performance.now() - t0 });
+    };
+    child.on('error', (e) => {
+      if (child.pid === undefined) {
+        finish({ ok: false, detail: `cannot run /bin/sh: ${e.message}` });
+      }
+    });
+    child.on('exit', (code, signal) => {
+      // A daemon started by the script may hold the pipes open for its lifetime; what it
+      // printed after the script ended is not the script's output.
+      setImmediate(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        const output = tail.toString('utf8').trim().split('\n').slice(-3).join(' | ');
+        const said = output ? `: ${output}` : '';
+        if (timedOut) {
+          finish({ ok: false, detail: `timed out after ${timeoutMs} ms (process group killed)${said}` });
+        } else if (code === 0) {
+          finish({ ok: true, detail: `exit 0${said}` });
+        } else {
+          finish({ ok: false, detail: `${signal ? `killed by ${signal}` : `exit ${code}`}${said}` });
+        }
+      });
+    });
+    if (child.pid !== undefined) {
+      onSpawn?.(child.pid);
+    }
+  });
+}

@@ -1,0 +1,187 @@
+/**
+ * Failover groups with three real agents on loopback: automatic start on the first startup
+ * server once the cluster has settled, the same cluster view from every agent, start /
+ * stop / move through any agent with the CLI, a failing resource, roles, release on agent
+ * stop, and a group held by a killed agent that nobody may start. The exec resources write
+ * marker files, so where a group really runs is checked on disk, not only in the API.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { eventually, metricValue, startAgent, type RunningAgent } from '../../support/agent';
+import { lifeline } from '../../support/cli';
+import { killAgent, loopbackCluster, status } from '../../support/cluster';
+
+const markers = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-groups-'));
+const config = loopbackCluster({ name: 'groups', servers: 3, apiPort: 29331, lanPorts: [29332, 29333] });
+config.groups = [
+  {
+    name: 'web',
+    resources: [
+      {
+        name: 'web-app',
+        type: 'exec',
+        start: `echo "$LIFELINE_EVENT from=\${LIFELINE_FROM:-none}" > "${markers}/web.$LIFELINE_SERVER"`,
+        stop: `rm -f "${markers}/web.$LIFELINE_SERVER"`,
+        timeoutMs: 5000,
+      },
+    ],
+  },
+  {
+    name: 'broken',
+    autoStart: false,
+    startupServers: ['server2', 'server3'],
+    resources: [
+      { name: 'needs-disk', type: 'exec', start: 'echo "no such disk" >&2; exit 4', stop: 'true', timeoutMs: 5000 },
+    ],
+  },
+];
+const agents: Record<string, RunningAgent> = {};
+const running = () =>
+  fs
+    .readdirSync(markers)
+    .filter((f) => f.startsWith('web.'))
+    .map((f) => f.slice(4));
+const marker = (server: string) => fs.readFileSync(path.join(markers, `web.${server}`), 'utf8').trim();
+const cli = (agent: RunningAgent, args: string[], token = agent.tokens.operator) =>
+  lifeline([...args, '--url', agent.url, '--token', token]);
+
+async function groupOn(agent: RunningAgent, group: string) {
+  return (await status(agent)).groups.find((g) => g.name === group)!;
+}
+
+afterAll(async () => {
+  await Promise.all(Object.values(agents).map((a) => a.stop()));
+  for (const a of Object.values(agents)) {
+    fs.rmSync(a.dir, { recursive: true, force: true });
+  }
+  fs.rmSync(markers, { recursive: true, force: true });
+});
+
+describe('failover groups across three agents', () => {
+  test('web starts by itself on server1 once the cluster has settled; every agent sees it there', async () => {
+    for (const s of ['server1', 'server2', 'server3']) {
+      agents[s] = await startAgent(config, s);
+    }
+    await eventually(async () => (running().length > 0 ? true : undefined), 10_000, 'web started somewhere');
+    expect(running()).toEqual(['server1']);
+    expect(marker('server1')).toBe('START from=none');
+    for (const a of Object.values(agents)) {
+      await eventually(
+        async () => ((await groupOn(a, 'web')).currentServer === 'server1' ? true : undefined),
+        5000,
+        'every agent sees web on server1'
+      );
+    }
+    expect(await groupOn(agents.server3, 'web')).toMatchObject({
+      state: 'online',
+      holders: ['server1'],
+      local: 'offline',
+    });
+    expect(await groupOn(agents.server1, 'broken')).toMatchObject({ state: 'offline', currentServer: null });
+    const metrics = (await agents.server1.request('GET', '/metrics')).body as string;
+    expect(metricValue(metrics, 'lifeline_group_state', { group: 'web', state: 'online' })).toBe(1);
+    expect(
+      metricValue(metrics, 'lifeline_resource_actions_total', {
+        group: 'web',
+        resource: 'web-app',
+        action: 'start',
+        result: 'success',
+      })
+    ).toBe(1);
+  });
+
+  test('lifeline group move through server3 takes web to server2 (stopped first, then started)', async () => {
+    const r = cli(agents.server3, ['group', 'move', 'web']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('  stop on server1: ok');
+    expect(r.stdout).toContain('  start on server2: ok');
+    expect(running()).toEqual(['server2']);
+    expect(marker('server2')).toBe('MOVE from=server1');
+    const list = cli(agents.server1, ['group', 'list'], agents.server1.tokens.viewer);
+    expect(list.code).toBe(0);
+    await eventually(
+      async () => (/^web +online +server2/m.test(cli(agents.server1, ['group', 'list']).stdout) ? true : undefined),
+      5000,
+      'server1 lists web on server2'
+    );
+  });
+
+  test('stop, then start on a chosen server; starting a running group is a conflict (exit 5)', async () => {
+    expect(cli(agents.server1, ['group', 'stop', 'web']).code).toBe(0);
+    expect(running()).toEqual([]);
+    await eventually(
+      async () => ((await groupOn(agents.server1, 'web')).state === 'offline' ? true : undefined),
+      5000,
+      'offline'
+    );
+    const r = cli(agents.server1, ['group', 'start', 'web', '--server', 'server3']);
+    expect(r.code).toBe(0);
+    expect(running()).toEqual(['server3']);
+    await eventually(
+      async () => ((await groupOn(agents.server2, 'web')).currentServer === 'server3' ? true : undefined),
+      5000,
+      'seen'
+    );
+    const again = cli(agents.server2, ['group', 'start', 'web']);
+    expect(again.code).toBe(5);
+    expect(again.stderr).toContain('409: group web is already online on server3');
+    expect(running()).toEqual(['server3']);
+  });
+
+  test('a resource that fails: exit 7, the reason, start-failed, a fatal event; nothing left running', async () => {
+    const r = cli(agents.server1, ['group', 'start', 'broken']);
+    expect(r.code).toBe(7);
+    expect(r.stdout).toContain('start on server2: FAILED (resource needs-disk failed to start: exit 4: no such disk)');
+    expect(await groupOn(agents.server2, 'broken')).toMatchObject({ state: 'start-failed', local: 'start-failed' });
+    const events = await agents.server2.request('GET', '/api/v1/events?type=resource');
+    expect(events.body.events[0]).toMatchObject({ class: 'fatal', server: 'server2' });
+    expect(events.body.events[0].summary).toContain('resource needs-disk of group broken failed to start');
+    const st = cli(agents.server2, ['status'], agents.server2.tokens.viewer);
+    expect(st.code).toBe(6);
+    expect(st.stdout).toContain('  - group broken is start-failed');
+  });
+
+  test('roles: viewers read, operators operate, only agents call the internal steps', async () => {
+    const a = agents.server1;
+    expect((await a.request('GET', '/api/v1/groups', undefined, a.tokens.viewer)).status).toBe(200);
+    const denied = cli(a, ['group', 'stop', 'web'], a.tokens.viewer);
+    expect(denied.code).toBe(4);
+    expect(denied.stderr).toContain('403: this needs the operator role; the token has viewer');
+    const internal = await a.request(
+      'POST',
+      '/api/v1/internal/groups/web/start',
+      { event: 'START', requestedBy: 'x' },
+      a.tokens.admin
+    );
+    expect(internal.status).toBe(403);
+    expect((await a.request('POST', '/api/v1/groups/nope/start', {}, a.tokens.operator)).status).toBe(404);
+    expect((await a.request('POST', '/api/v1/groups/web/move', { server: 7 }, a.tokens.operator)).status).toBe(400);
+    expect((await a.request('POST', '/api/v1/groups/web/move?wait=-1', {}, a.tokens.operator)).status).toBe(400);
+    expect(running()).toEqual(['server3']);
+  });
+
+  test('an agent that stops releases its groups; one that is killed leaves them unreachable, and nobody starts them', async () => {
+    await agents.server3.stop();
+    expect(running()).toEqual([]);
+    await eventually(
+      async () => ((await groupOn(agents.server1, 'web')).state === 'offline' ? true : undefined),
+      5000,
+      'released'
+    );
+
+    expect(cli(agents.server1, ['group', 'start', 'web']).code).toBe(0);
+    expect(running()).toEqual(['server1']);
+    await killAgent(agents.server1);
+    await eventually(
+      async () => ((await groupOn(agents.server2, 'web')).state === 'unreachable' ? true : undefined),
+      5000,
+      'server2 sees web unreachable on server1'
+    );
+    const r = cli(agents.server2, ['group', 'start', 'web']);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain('group web is already unreachable on server1');
+    expect(running()).toEqual(['server1']); // the killed agent's script output stays: nobody stopped it
+  });
+});

@@ -1,0 +1,116 @@
+import { GroupBusyError } from '../../../backend/groups/local-groups';
+import { startOrder, stopOrder, worstCaseMs } from '../../../backend/groups/plan';
+import { GroupSim, groupConfig } from './harness';
+
+const fail = (detail: string) => ({ ok: false, detail, durationMs: 1 });
+
+describe('resource order', () => {
+  test('dependencies start first and stop last; otherwise the configured order', () => {
+    const web = groupConfig().groups[0];
+    expect(startOrder(web).map((r) => r.name)).toEqual(['ip', 'data', 'app']);
+    expect(stopOrder(web).map((r) => r.name)).toEqual(['app', 'data', 'ip']);
+  });
+
+  test('a cycle is named (the configuration rejects it; this guards direct callers)', () => {
+    const web = groupConfig().groups[0];
+    const cyclic = { resources: web.resources.map((r) => (r.name === 'ip' ? { ...r, dependsOn: ['app'] } : r)) };
+    expect(() => startOrder(cyclic)).toThrow('resource dependency cycle: app -> ip -> app');
+  });
+
+  test('worst case: every resource timeout (plus the kill grace), start and clean-up', () => {
+    expect(worstCaseMs(groupConfig().groups[0])).toBe(2 * 3 * (1000 + 2000));
+  });
+});
+
+describe('a group on one server', () => {
+  test('a failed start stops what had started, in reverse, and releases the group', async () => {
+    const sim = new GroupSim(groupConfig());
+    sim.script = (_s, r, a) => (r === 'app' && a === 'start' ? fail('exit 3') : undefined);
+    const local = sim.agent('server1').local;
+    const changes: string[] = [];
+    local.on('change', (c) => changes.push(`${c.from}->${c.to}`));
+    const r = await local.start('web', 'START');
+    expect(r).toEqual({
+      ok: false,
+      changed: true,
+      state: 'start-failed',
+      detail: 'resource app failed to start: exit 3',
+    });
+    expect(sim.log).toEqual([
+      'server1 start ip',
+      'server1 start data',
+      'server1 start app',
+      'server1 stop data',
+      'server1 stop ip',
+    ]);
+    expect(local.held()).toEqual([]);
+    expect(changes).toEqual(['offline->starting', 'starting->start-failed']);
+    expect(local.status('web')!.resources.map((x) => `${x.name}:${x.state}`)).toEqual([
+      'app:failed',
+      'ip:offline',
+      'data:offline',
+    ]);
+  });
+
+  test('when the clean-up fails too, the group stays held (stop-failed) until a stop succeeds', async () => {
+    const sim = new GroupSim(groupConfig());
+    sim.script = (_s, r, a) =>
+      r === 'app' && a === 'start' ? fail('exit 3') : r === 'ip' && a === 'stop' ? fail('busy') : undefined;
+    const local = sim.agent('server1').local;
+    const r = await local.start('web', 'START');
+    expect(r.state).toBe('stop-failed');
+    expect(r.detail).toBe('resource app failed to start: exit 3; then resource(s) failed to stop: ip: busy');
+    expect(local.held()).toEqual(['web']);
+    // A start is refused while resources may be active.
+    expect((await local.start('web', 'START')).state).toBe('stop-failed');
+    sim.script = () => undefined;
+    expect(await local.stop('web', 'STOP')).toMatchObject({ ok: true, state: 'offline' });
+    expect(local.held()).toEqual([]);
+  });
+
+  test('a stop carries on past a failing resource, and reports it', async () => {
+    const sim = new GroupSim(groupConfig());
+    const local = sim.agent('server1').local;
+    await local.start('web', 'START');
+    sim.script = (_s, r, a) => (r === 'data' && a === 'stop' ? fail('exit 1') : undefined);
+    const r = await local.stop('web', 'STOP');
+    expect(r).toMatchObject({ ok: false, state: 'stop-failed', detail: 'resource(s) failed to stop: data: exit 1' });
+    expect(sim.log.slice(-3)).toEqual(['server1 stop app', 'server1 stop data', 'server1 stop ip']);
+  });
+
+  test('starting an online group changes nothing; one operation at a time', async () => {
+    const sim = new GroupSim(groupConfig());
+    const local = sim.agent('server1').local;
+    const first = local.start('web', 'START');
+    await expect(local.stop('web', 'STOP')).rejects.toBeInstanceOf(GroupBusyError);
+    await first;
+    expect(await local.start('web', 'START')).toMatchObject({ ok: true, changed: false, detail: 'already online' });
+    expect(sim.log.filter((l) => l.includes('start'))).toHaveLength(3);
+  });
+
+  test('a driver that throws fails its resource, not the agent', async () => {
+    const sim = new GroupSim(groupConfig());
+    sim.script = (_s, r) => {
+      if (r === 'ip') {
+        throw new Error('boom');
+      }
+      return undefined;
+    };
+    const r = await sim.agent('server1').local.start('web', 'START');
+    expect(r).toMatchObject({
+      ok: false,
+      state: 'start-failed',
+      detail: 'resource ip failed to start: driver error: boom',
+    });
+  });
+
+  test('stopHeld stops every group held here', async () => {
+    const sim = new GroupSim(groupConfig());
+    const local = sim.agent('server1').local;
+    await local.start('web', 'START');
+    await local.start('db', 'START');
+    const results = await local.stopHeld('STOP');
+    expect([...results.keys()].sort()).toEqual(['db', 'web']);
+    expect(sim.active.size).toBe(0);
+  });
+});
