@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  ACTION_BUDGET_MS,
   FloatingIpDriver,
   type FloatingIp,
   type ToolRun,
@@ -215,6 +216,46 @@ describe('start (IPv4)', () => {
   });
 });
 
+describe('time budget', () => {
+  /** A runner whose every call takes `costMs` on a fake clock; records the timeouts it was given. */
+  function slowRunner(costMs: number) {
+    let clock = 0;
+    const timeouts: Array<[string, number]> = [];
+    const inner = fakeRunner([V4]);
+    const runner: ToolRunner = async (file, args, timeoutMs) => {
+      timeouts.push([[file, ...args].join(' '), timeoutMs]);
+      clock += costMs;
+      return inner.runner(file, args, timeoutMs);
+    };
+    return { runner, timeouts, now: () => clock };
+  }
+
+  test('calls are cut to what is left of the budget; once it is spent nothing more runs', async () => {
+    const slow = slowRunner(5000);
+    const r = await new FloatingIpDriver({ runner: slow.runner, now: slow.now }).run(vip('10.231.1.50'), 'start', CTX);
+    expect(r).toMatchObject({
+      ok: false,
+      detail: `ip -4 addr add 10.231.1.50/24 dev eth1: cannot run ip: ${ACTION_BUDGET_MS} ms budget spent`,
+    });
+    expect(slow.timeouts).toEqual([
+      ['ip -j addr show', 3000],
+      ['arping -V', 3000],
+      ['arping -D -q -c 2 -w 2 -I eth1 10.231.1.50', ACTION_BUDGET_MS - 10_000],
+    ]);
+  });
+
+  test('the budget runs out after the add: the address is still removed, with time of its own', async () => {
+    const slow = slowRunner(3000);
+    const r = await new FloatingIpDriver({ runner: slow.runner, now: slow.now }).run(vip('10.231.1.50'), 'start', CTX);
+    expect(r).toMatchObject({
+      ok: false,
+      detail: `gratuitous ARP failed (cannot run arping: ${ACTION_BUDGET_MS} ms budget spent); 10.231.1.50/24 removed again`,
+      durationMs: 5 * 3000,
+    });
+    expect(slow.timeouts.at(-1)).toEqual(['ip -4 addr del 10.231.1.50/24 dev eth1', 2000]);
+  });
+});
+
 describe('start (IPv6)', () => {
   test('added, then polled until DAD is done; the detail says whether neighbours were told', async () => {
     const { runner, calls } = fakeRunner([V4, V6_TENTATIVE, V6_TENTATIVE, V6_DONE]);
@@ -251,6 +292,27 @@ describe('start (IPv6)', () => {
       detail: 'fd00:231::100/64 still tentative after 500 ms (is eth1 up?); removed again',
     });
     expect(calls.filter((c) => c === 'ip -j addr show')).toHaveLength(7);
+  });
+});
+
+describe('start (IPv6), out of time', () => {
+  test('the budget runs out while DAD is pending: the tentative address is removed', async () => {
+    let clock = 0;
+    const { runner, calls } = fakeRunner([V4, V6_TENTATIVE]);
+    const slow: ToolRunner = (file, args, timeoutMs) => {
+      clock += 1000;
+      return runner(file, args, timeoutMs);
+    };
+    const r = await new FloatingIpDriver({ runner: slow, now: () => clock, sleep: async () => undefined }).run(
+      vip('fd00:231::100', 64),
+      'start',
+      CTX
+    );
+    expect(r).toMatchObject({
+      ok: false,
+      detail: `ip -j addr show: cannot run ip: ${ACTION_BUDGET_MS} ms budget spent; fd00:231::100/64 removed again`,
+    });
+    expect(calls.at(-1)).toBe('ip -6 addr del fd00:231::100/64 dev eth1');
   });
 });
 
