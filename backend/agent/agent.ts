@@ -30,6 +30,7 @@ import { VERSION } from '../version';
 import { ClusterGroups } from './cluster-groups';
 import { ClusterMembership, readClusterSecret } from './cluster-membership';
 import { ConfigApplier } from './config-apply';
+import { Recovery } from './recovery';
 import { ConfigConvergence } from './convergence';
 import { fetchPeerEvents, httpGroupTransport, httpPeerTransport } from './peer-http';
 import { ConfigError } from './errors';
@@ -195,6 +196,15 @@ export class Agent {
       peers: httpGroupTransport(() => config, peerToken(secret)),
     });
     const groups = this.groups;
+    new Recovery({
+      config,
+      self,
+      log,
+      events,
+      board,
+      operations: groups.operations,
+      placement: () => groups.placement(),
+    });
     membership.heartbeat.on('summary', () => this.convergence?.evaluate());
 
     const ctx: AgentContext = {

@@ -5,6 +5,7 @@
  *
  *   local group state changes --> heartbeat summary (held groups), event log, log, metrics
  *   membership settles        --> groups this server should start by itself are started
+ *   a holder is confirmed down --> its groups start here if this server is next in line
  *   agent stops               --> the groups held here are stopped (resources released)
  */
 import type { Registry } from 'prom-client';
@@ -13,7 +14,13 @@ import type { EventLog } from '../events/event-log';
 import { LocalGroups, type Drivers } from '../groups/local-groups';
 import { GroupMetrics } from '../groups/metrics';
 import { GroupOperations, type GroupPeerTransport } from '../groups/operations';
-import { autoStartGroups, membershipSettled, type PlacementInput } from '../groups/placement';
+import {
+  autoStartGroups,
+  membershipSettled,
+  orphanedGroups,
+  trackHolders,
+  type PlacementInput,
+} from '../groups/placement';
 import { groupViews, type GroupView } from '../groups/view';
 import type { Logger } from '../log';
 import type { ClusterMembership } from './cluster-membership';
@@ -32,7 +39,9 @@ export interface ClusterGroupsOptions {
 export class ClusterGroups {
   readonly local: LocalGroups;
   readonly operations: GroupOperations;
-  private readonly tried = new Set<string>();
+  private autoStarted = false;
+  /** Who ran each group last (placement.ts trackHolders). */
+  private readonly lastHolders = new Map<string, string>();
   private timer: NodeJS.Timeout | null = null;
   private readonly startedAt: number;
 
@@ -84,10 +93,9 @@ export class ClusterGroups {
     return groupViews(this.placement(), (g) => this.operations.running(g));
   }
 
-  /** Starts watching for the moment the cluster has settled, then starts this server's automatic groups once. */
+  /** Starts the placement loop: once per heartbeat interval, like the membership it reads. */
   start(): void {
-    const { intervalMs } = this.options.membership.timing;
-    this.timer = setInterval(() => this.autoStart(), intervalMs);
+    this.timer = setInterval(() => this.place(), this.options.membership.timing.intervalMs);
     this.timer.unref();
   }
 
@@ -104,26 +112,37 @@ export class ClusterGroups {
     }
   }
 
-  private autoStart() {
+  /**
+   * What this server does by itself: once the cluster has settled after the agent started,
+   * it starts the automatic groups it is first in line for; at any time, it takes over the
+   * groups of a server confirmed down that it is first in line for.
+   */
+  private place() {
     const m = this.options.membership;
     if (m.failed !== null) {
       return;
     }
     const input = this.placement();
-    const { timeoutMs } = m.timing;
-    if (!membershipSettled(input.peers, m.heartbeat.now() - this.startedAt, timeoutMs)) {
-      return;
+    trackHolders(input, this.lastHolders);
+    if (!this.autoStarted && membershipSettled(input.peers, m.heartbeat.now() - this.startedAt, m.timing.timeoutMs)) {
+      this.autoStarted = true;
+      for (const group of autoStartGroups(input)) {
+        this.act(group, 'automatic start', { server: this.options.self, requestedBy: 'auto-start' });
+      }
     }
-    for (const group of autoStartGroups(input, this.tried)) {
-      this.tried.add(group);
-      this.operations.start(group, { server: this.options.self, requestedBy: 'auto-start' }).then(
-        (o) => this.options.log[o.ok ? 'info' : 'error']({ group, detail: o.detail }, 'automatic group start'),
-        (e) => this.options.log.warn({ group, err: (e as Error).message }, 'automatic group start refused')
-      );
+    for (const { group, from } of orphanedGroups(input, this.lastHolders)) {
+      if (this.operations.running(group) === undefined) {
+        this.options.log.warn({ group, from }, `${from} is confirmed down (BMC: power off): taking over its group`);
+        this.act(group, 'failover', { server: this.options.self, requestedBy: 'failover', event: 'FAILOVER', from });
+      }
     }
-    // Automatic start is once per agent run: after settling, every group was considered.
-    clearInterval(this.timer!);
-    this.timer = null;
+  }
+
+  private act(group: string, what: string, options: Parameters<GroupOperations['start']>[1]) {
+    this.operations.start(group, options).then(
+      (o) => this.options.log[o.ok ? 'info' : 'error']({ group, detail: o.detail }, what),
+      (e) => this.options.log.warn({ group, err: (e as Error).message }, `${what} refused`)
+    );
   }
 
   private wire() {

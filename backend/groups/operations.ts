@@ -16,7 +16,7 @@ import { GroupBusyError, type LocalGroups, type OperationResult } from './local-
 import { chooseServer, clusterGroups, startupServers, type PlacementInput } from './placement';
 import type { GroupEvent } from './resources/types';
 
-export type GroupOperation = 'start' | 'stop' | 'move';
+export type GroupOperation = 'start' | 'stop' | 'move' | 'restart';
 
 export interface StepRequest {
   event: GroupEvent;
@@ -91,7 +91,10 @@ export class GroupOperations {
     return this.inFlight.get(group);
   }
 
-  start(name: string, options: { server?: string; requestedBy: string }): Promise<Outcome> {
+  start(
+    name: string,
+    options: { server?: string; requestedBy: string; event?: GroupEvent; from?: string }
+  ): Promise<Outcome> {
     return this.coordinate(name, 'start', options.requestedBy, async (group) => {
       const view = this.view(name);
       if (view.holders.length > 0) {
@@ -102,7 +105,8 @@ export class GroupOperations {
         throw new OperationError(`none of group ${name}'s startup servers is online`, 503);
       }
       this.checkTarget(group, target);
-      const step = await this.step(target, name, 'start', { event: 'START', requestedBy: options.requestedBy });
+      const request = { event: options.event ?? 'START', from: options.from, requestedBy: options.requestedBy };
+      const step = await this.step(target, name, 'start', request);
       return this.outcome(name, 'start', [step], step.ok ? target : null);
     });
   }
@@ -128,15 +132,7 @@ export class GroupOperations {
    */
   move(name: string, options: { server?: string; requestedBy: string; event?: GroupEvent }): Promise<Outcome> {
     return this.coordinate(name, 'move', options.requestedBy, async (group) => {
-      const view = this.view(name);
-      if (view.holders.length === 0) {
-        throw new OperationError(`group ${name} is offline: start it instead of moving it`, 409);
-      }
-      if (view.holders.length > 1) {
-        throw new OperationError(`group ${name} is active on ${view.holders.join(' and ')}: stop it first`, 409);
-      }
-      const from = view.holders[0];
-      this.checkReachable(name, [from]);
+      const from = this.soleHolder(name);
       let candidates: string[];
       if (options.server !== undefined) {
         if (options.server === from) {
@@ -166,6 +162,33 @@ export class GroupOperations {
       }
       return this.outcome(name, 'move', steps, null, `group ${name} could not be started anywhere`, false);
     });
+  }
+
+  /** Stops and starts the group where it runs (a recovery step before failing it over). */
+  restart(name: string, options: { requestedBy: string }): Promise<Outcome> {
+    return this.coordinate(name, 'restart', options.requestedBy, async () => {
+      const holder = this.soleHolder(name);
+      const request = { event: 'RECOVER' as const, requestedBy: options.requestedBy };
+      const steps = [await this.step(holder, name, 'stop', request)];
+      if (steps[0].ok) {
+        steps.push(await this.step(holder, name, 'start', request));
+      }
+      const ok = steps.length === 2 && steps[1].ok;
+      return this.outcome(name, 'restart', steps, ok || !steps[0].ok ? holder : null);
+    });
+  }
+
+  /** The one reachable server holding the group (a move or restart acts on it). */
+  private soleHolder(name: string): string {
+    const view = this.view(name);
+    if (view.holders.length === 0) {
+      throw new OperationError(`group ${name} is offline: start it instead`, 409);
+    }
+    if (view.holders.length > 1) {
+      throw new OperationError(`group ${name} is active on ${view.holders.join(' and ')}: stop it first`, 409);
+    }
+    this.checkReachable(name, view.holders);
+    return view.holders[0];
   }
 
   /**

@@ -113,12 +113,12 @@ export function chooseServer(input: PlacementInput, group: Group, exclude: reado
 /**
  * Groups this server should start by itself once the cluster has settled: configured to
  * start automatically, held by nobody (not even a silent server), and this server is the
- * first of their startup servers that is up.
+ * first of their startup servers that is up. The agent asks once, when membership settles.
  */
-export function autoStartGroups(input: PlacementInput, alreadyTried: ReadonlySet<string>): string[] {
+export function autoStartGroups(input: PlacementInput): string[] {
   const view = new Map(clusterGroups(input).map((g) => [g.name, g]));
   return input.config.groups
-    .filter((g) => g.autoStart && !alreadyTried.has(g.name))
+    .filter((g) => g.autoStart)
     .filter((g) => {
       const v = view.get(g.name)!;
       return v.holders.length === 0 && chooseServer(input, g) === input.self;
@@ -134,4 +134,44 @@ export function autoStartGroups(input: PlacementInput, alreadyTried: ReadonlySet
  */
 export function membershipSettled(peers: PeerView[], upForMs: number, timeoutMs: number): boolean {
   return upForMs >= timeoutMs || peers.every((p) => p.state === 'online');
+}
+
+/**
+ * Groups this server takes over because the server that ran them is confirmed down: held
+ * by nobody now, last seen on a server whose BMC reports its power off, and this server
+ * is the first of their other startup servers that is up. A server that went silent with
+ * its power on is not confirmed down (it may be hung with the resources still active), so
+ * its groups wait for fencing or for the server.
+ */
+export function orphanedGroups(
+  input: PlacementInput,
+  lastHolders: ReadonlyMap<string, string>
+): Array<{ group: string; from: string }> {
+  const view = new Map(clusterGroups(input).map((g) => [g.name, g]));
+  return input.config.groups.flatMap((g) => {
+    const from = lastHolders.get(g.name);
+    const down = input.peers.find((p) => p.server === from)?.state === 'offline-confirmed';
+    if (from === undefined || !down || view.get(g.name)!.holders.length > 0) {
+      return [];
+    }
+    return chooseServer(input, g, [from]) === input.self ? [{ group: g.name, from }] : [];
+  });
+}
+
+/**
+ * Remembers who ran each group, for `orphanedGroups`: the sole holder while there is one;
+ * forgotten when a group is released by a server that is still up (a deliberate stop).
+ */
+export function trackHolders(input: PlacementInput, lastHolders: Map<string, string>): void {
+  for (const g of clusterGroups(input)) {
+    if (g.holders.length === 1) {
+      lastHolders.set(g.name, g.holders[0]);
+    } else if (g.holders.length === 0) {
+      const last = lastHolders.get(g.name);
+      const state = input.peers.find((p) => p.server === last)?.state;
+      if (last !== undefined && state !== 'offline-confirmed') {
+        lastHolders.delete(g.name);
+      }
+    }
+  }
 }

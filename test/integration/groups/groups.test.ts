@@ -36,6 +36,15 @@ config.groups = [
     ],
   },
 ];
+config.monitors = [
+  {
+    name: 'app-notice',
+    type: 'message-receive',
+    category: 'APPNOTICE',
+    keyword: 'disk',
+    recovery: { targetType: 'group', target: 'web', failoverThreshold: 1, finalAction: 'stop-group' },
+  },
+];
 const agents: Record<string, RunningAgent> = {};
 const running = () =>
   fs
@@ -159,6 +168,30 @@ describe('failover groups across three agents', () => {
     expect((await a.request('POST', '/api/v1/groups/nope/start', {}, a.tokens.operator)).status).toBe(404);
     expect((await a.request('POST', '/api/v1/groups/web/move', { server: 7 }, a.tokens.operator)).status).toBe(400);
     expect((await a.request('POST', '/api/v1/groups/web/move?wait=-1', {}, a.tokens.operator)).status).toBe(400);
+    expect(running()).toEqual(['server3']);
+  });
+
+  test('a monitor error on the server running web fails web over (the recovery ladder), via any agent', async () => {
+    const notify = (server: string) =>
+      cli(agents.server2, ['notify', '--category', 'APPNOTICE', '--keyword', 'disk', '--server', server]);
+    // web runs on server3; an error on server2 (which runs nothing) recovers nothing.
+    expect(notify('server2').code).toBe(0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(running()).toEqual(['server3']);
+
+    expect(notify('server3').code).toBe(0);
+    await eventually(async () => (running().join() === 'server1' ? true : undefined), 10_000, 'web failed over');
+    expect(marker('server1')).toBe('FAILOVER from=server3');
+    const events = await agents.server2.request('GET', '/api/v1/events?type=recovery');
+    expect(events.body.events[0].summary).toBe('recovery for app-notice on server3: failover #1 of group web');
+
+    // Cleared and in error again on server1: its own ladder, failover #1 again (to server2).
+    expect(cli(agents.server2, ['monitor', 'clear', 'app-notice']).code).toBe(0);
+    expect(notify('server1').code).toBe(0);
+    await eventually(async () => (running().join() === 'server2' ? true : undefined), 10_000, 'web failed over again');
+    expect(marker('server2')).toBe('FAILOVER from=server1');
+    expect(cli(agents.server2, ['monitor', 'clear', 'app-notice']).code).toBe(0);
+    expect(cli(agents.server2, ['group', 'move', 'web', '--server', 'server3']).code).toBe(0);
     expect(running()).toEqual(['server3']);
   });
 

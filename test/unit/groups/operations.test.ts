@@ -143,6 +143,6 @@ describe('group operations across agents', () => {
       .ops.move('web', by)
       .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(OperationError);
-    expect(e).toMatchObject({ status: 409, message: 'group web is offline: start it instead of moving it' });
+    expect(e).toMatchObject({ status: 409, message: 'group web is offline: start it instead' });
   });
 });

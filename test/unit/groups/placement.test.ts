@@ -3,6 +3,8 @@ import {
   chooseServer,
   clusterGroups,
   membershipSettled,
+  orphanedGroups,
+  trackHolders,
   type PlacementInput,
 } from '../../../backend/groups/placement';
 import type { LocalGroupStatus } from '../../../backend/groups/local-groups';
@@ -76,9 +78,8 @@ describe('where groups go', () => {
     expect(chooseServer(input(), db, ['server2'])).toBe('server1');
   });
 
-  test('automatic start: only autoStart groups held by nobody, only on their first server that is up, once', () => {
-    expect(autoStartGroups(input(), new Set())).toEqual(['web']);
-    expect(autoStartGroups(input(), new Set(['web']))).toEqual([]);
+  test('automatic start: only autoStart groups held by nobody, only on their first server that is up', () => {
+    expect(autoStartGroups(input())).toEqual(['web']);
     const fromServer2 = (state: 'online' | 'suspect') =>
       input({
         self: 'server2',
@@ -87,10 +88,10 @@ describe('where groups go', () => {
           { server: 'server3', state: 'online', holds: [] },
         ],
       });
-    expect(autoStartGroups(fromServer2('online'), new Set())).toEqual([]);
-    expect(autoStartGroups(fromServer2('suspect'), new Set())).toEqual(['web']);
+    expect(autoStartGroups(fromServer2('online'))).toEqual([]);
+    expect(autoStartGroups(fromServer2('suspect'))).toEqual(['web']);
     const held = input({ peers: [{ server: 'server2', state: 'unknown', holds: ['web'] }] });
-    expect(autoStartGroups(held, new Set())).toEqual([]);
+    expect(autoStartGroups(held)).toEqual([]);
   });
 
   test('settled: every peer answered, or a full timeout has passed', () => {
@@ -99,5 +100,48 @@ describe('where groups go', () => {
     const waiting = [{ ...peers[0], state: 'suspect' as const }];
     expect(membershipSettled(waiting, 4999, 5000)).toBe(false);
     expect(membershipSettled(waiting, 5000, 5000)).toBe(true);
+  });
+});
+
+describe('taking over from a server confirmed down', () => {
+  const held = (state: 'online' | 'suspect' | 'hung-or-partitioned' | 'offline-confirmed') =>
+    input({
+      self: 'server3',
+      peers: [
+        { server: 'server1', state, holds: ['web'] },
+        { server: 'server2', state: 'suspect', holds: [] },
+      ],
+    });
+
+  test('the holder is remembered while it runs the group, through suspicion, and until power-off', () => {
+    const last = new Map<string, string>();
+    for (const state of ['online', 'suspect', 'hung-or-partitioned'] as const) {
+      trackHolders(held(state), last);
+      expect(last.get('web')).toBe('server1');
+      expect(orphanedGroups(held(state), last)).toEqual([]);
+    }
+    trackHolders(held('offline-confirmed'), last);
+    // server2 is first in line after server1 but not up; server3 is next.
+    expect(orphanedGroups(held('offline-confirmed'), last)).toEqual([{ group: 'web', from: 'server1' }]);
+    // With server2 up, it is the one in line, and server3 leaves the group to it.
+    const both = (self: string, other: string) =>
+      input({
+        self,
+        peers: [
+          { server: 'server1', state: 'offline-confirmed', holds: ['web'] },
+          { server: other, state: 'online', holds: [] },
+        ],
+      });
+    expect(orphanedGroups(both('server2', 'server3'), last)).toEqual([{ group: 'web', from: 'server1' }]);
+    expect(orphanedGroups(both('server3', 'server2'), last)).toEqual([]);
+  });
+
+  test('a group released by a server that is still up was stopped on purpose: nobody takes it over', () => {
+    const last = new Map<string, string>();
+    trackHolders(held('online'), last);
+    const released = input({ self: 'server3', peers: [{ server: 'server1', state: 'online', holds: [] }] });
+    trackHolders(released, last);
+    expect(last.has('web')).toBe(false);
+    expect(orphanedGroups(released, last)).toEqual([]);
   });
 });
