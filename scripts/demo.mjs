@@ -1,7 +1,7 @@
 // `npm run demo`: a working two-server cluster on this machine, from examples/loopback-demo.yaml.
 // Two simulated BMCs (ipmi_sim on 127.0.1.1 and 127.0.1.2), two agents (127.0.0.1 and
-// 127.0.0.2), an admin token; then a fatal PET test trap from server1's BMC, and the
-// cluster's answer. Runs until Ctrl-C (`-- --once`: show the answer, clean up, exit).
+// 127.0.0.2), an admin token, failover group failover1 started on server1; then a fatal
+// PET test trap from server1's BMC, and the cluster's answer: failover1 fails over to server2. Runs until Ctrl-C (`-- --once`: show the answer, clean up, exit).
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -61,6 +61,22 @@ function lifeline(args, url) {
   return r.status;
 }
 
+/** Waits (at most 10 s) until failover1 runs on `server`, as the agent at `url` sees it. */
+async function waitForGroup(url, server) {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const res = await fetch(`${url}/api/v1/groups/failover1`, { headers: { Authorization: `Bearer ${admin.token}` } });
+    if (res.ok && (await res.json()).currentServer === server && groupFile(server)) {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`failover1 did not come online on ${server} within 10 s`);
+}
+
+/** The demo's exec resource writes this file where it runs (examples/loopback-demo.yaml). */
+const groupFile = (server) => fs.existsSync(path.join(dir, `failover1.app.${server}`));
+
 async function main() {
   say('simulated BMCs (ipmi_sim)');
   for (const [name, address] of [
@@ -100,14 +116,17 @@ async function main() {
     console.log(`${server}: ${url}  (log: ${path.join(dir, `${server}.log`)})`);
   }
   await new Promise((r) => setTimeout(r, 1500)); // a few heartbeat rounds
-  say('cluster status');
+  say('cluster status: failover1 started by itself on server1, its first startup server');
+  await waitForGroup(urls.server1, 'server1');
   lifeline(['status'], urls.server1);
 
   say("a fatal hardware event: server1's BMC reports a drive fault (PET 880385)");
   lifeline(['trap', 'send', '--to', '127.0.0.1:10162', '--from', '127.0.1.1', '--specific', '880385'], urls.server1);
-  await new Promise((r) => setTimeout(r, 500));
+  await waitForGroup(urls.server1, 'server2');
+  say('mrw1 went into error, its recovery failed failover1 over to server2');
   lifeline(['monitor', 'list'], urls.server1);
-  lifeline(['events', '--limit', '5'], urls.server1);
+  lifeline(['group', 'list'], urls.server2);
+  lifeline(['events', '--limit', '8'], urls.server1);
 
   if (once) {
     await stop(0);
@@ -116,6 +135,7 @@ async function main() {
   say('the demo cluster is running; Ctrl-C stops it');
   console.log(`export LIFELINE_URL=${urls.server1} LIFELINE_TOKEN=${admin.token}`);
   console.log('then try: lifeline status | lifeline events --follow | lifeline monitor clear mrw1');
+  console.log('          lifeline group list | lifeline group move failover1 --server server1');
   console.log(`          curl -H "Authorization: Bearer $LIFELINE_TOKEN" $LIFELINE_URL/metrics`);
 }
 

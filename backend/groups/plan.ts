@@ -7,6 +7,7 @@
  */
 import type { Group, Resource } from '../config/model';
 import { KILL_GRACE_MS } from './resources/exec';
+import { FLOATING_IP_WORST_MS } from './resources/floating-ip';
 
 export function startOrder(group: Pick<Group, 'resources'>): Resource[] {
   const byName = new Map(group.resources.map((r) => [r.name, r]));
@@ -38,8 +39,6 @@ export function stopOrder(group: Pick<Group, 'resources'>): Resource[] {
   return startOrder(group).reverse();
 }
 
-/** Kept for an address add, duplicate check and announcement (each a short tool call). */
-const FLOATING_IP_WORST_MS = 15_000;
 
 /**
  * The longest a start (with the clean-up of a failed one) can take: every resource's

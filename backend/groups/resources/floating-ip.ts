@@ -41,12 +41,13 @@ export interface FloatingIpDriverOptions {
 
 const PACKAGES: Record<string, string> = { ip: 'iproute2', arping: 'iputils-arping' };
 /**
- * The group planner (plan.ts) waits at most 15 s for a floating-ip action: every tool call
- * is cut to what is left of this budget, and only the removal after a failed start gets
- * time of its own (an address left behind would be worse than a late answer).
+ * Every tool call is cut to what is left of this budget, and only the removal after a
+ * failed start gets time of its own (an address left behind would be worse than a late
+ * answer). Whoever waits for a group (plan.ts worstCaseMs) waits FLOATING_IP_WORST_MS.
  */
 export const ACTION_BUDGET_MS = 12_000;
 const CLEANUP_MS = 2000;
+export const FLOATING_IP_WORST_MS = ACTION_BUDGET_MS + CLEANUP_MS;
 const IP_TIMEOUT_MS = 3000;
 // arping's own deadlines (-w) plus room for a loaded machine.
 const DAD_TIMEOUT_MS = 4000;
