@@ -188,6 +188,7 @@ export class Agent {
     this.groups = new ClusterGroups({
       config,
       self,
+      stateDir: this.options.stateDir,
       log,
       registry: this.registry,
       events,

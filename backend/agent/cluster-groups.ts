@@ -7,11 +7,13 @@
  *   membership settles        --> groups this server should start by itself are started
  *   a holder is confirmed down --> its groups start here if this server is next in line
  *   agent stops               --> the groups held here are stopped (resources released)
+ *   agent starts after a crash --> groups the last run held (state dir) are stopped first
  */
 import type { Registry } from 'prom-client';
 import type { ClusterConfig } from '../config/model';
 import type { EventLog } from '../events/event-log';
 import { LocalGroups, type Drivers } from '../groups/local-groups';
+import { HeldFile } from '../groups/held-file';
 import { GroupMetrics } from '../groups/metrics';
 import { GroupOperations, type GroupPeerTransport } from '../groups/operations';
 import {
@@ -28,6 +30,7 @@ import type { ClusterMembership } from './cluster-membership';
 export interface ClusterGroupsOptions {
   config: ClusterConfig;
   self: string;
+  stateDir: string;
   log: Logger;
   registry: Registry;
   events: EventLog;
@@ -40,6 +43,11 @@ export class ClusterGroups {
   readonly local: LocalGroups;
   readonly operations: GroupOperations;
   private autoStarted = false;
+  private readonly heldFile: HeldFile;
+  /** Groups the previous run of this agent left held; released before anything starts. */
+  private leftovers: string[];
+  private releasing: Promise<void> | null = null;
+  private released = false;
   /** Who ran each group last (placement.ts trackHolders). */
   private readonly lastHolders = new Map<string, string>();
   private timer: NodeJS.Timeout | null = null;
@@ -48,6 +56,8 @@ export class ClusterGroups {
   constructor(private readonly options: ClusterGroupsOptions) {
     const { config, self, membership } = options;
     this.local = new LocalGroups(config.groups, self, options.drivers);
+    this.heldFile = new HeldFile(options.stateDir, (m) => options.log.warn(m));
+    this.leftovers = this.heldFile.read(config.groups.map((g) => g.name));
     this.operations = new GroupOperations({
       self,
       config: () => config,
@@ -95,6 +105,7 @@ export class ClusterGroups {
 
   /** Starts the placement loop: once per heartbeat interval, like the membership it reads. */
   start(): void {
+    this.releasing = this.releaseLeftovers();
     this.timer = setInterval(() => this.place(), this.options.membership.timing.intervalMs);
     this.timer.unref();
   }
@@ -105,6 +116,7 @@ export class ClusterGroups {
       clearInterval(this.timer);
       this.timer = null;
     }
+    await this.releasing;
     const held = this.local.held();
     if (held.length > 0) {
       this.options.log.info({ groups: held }, 'stopping the groups held here before the agent exits');
@@ -124,7 +136,11 @@ export class ClusterGroups {
     }
     const input = this.placement();
     trackHolders(input, this.lastHolders);
-    if (!this.autoStarted && membershipSettled(input.peers, m.heartbeat.now() - this.startedAt, m.timing.timeoutMs)) {
+    if (
+      this.released &&
+      !this.autoStarted &&
+      membershipSettled(input.peers, m.heartbeat.now() - this.startedAt, m.timing.timeoutMs)
+    ) {
       this.autoStarted = true;
       for (const group of autoStartGroups(input)) {
         this.act(group, 'automatic start', { server: this.options.self, requestedBy: 'auto-start' });
@@ -136,6 +152,16 @@ export class ClusterGroups {
         this.act(group, 'failover', { server: this.options.self, requestedBy: 'failover', event: 'FAILOVER', from });
       }
     }
+  }
+
+  private async releaseLeftovers() {
+    for (const group of this.leftovers) {
+      this.options.log.warn({ group }, 'the previous run of the agent held this group: stopping its resources first');
+      const r = await this.local.releaseLeftover(group);
+      this.options.log[r.ok ? 'info' : 'error']({ group, detail: r.detail }, 'group left by the previous run');
+    }
+    this.leftovers = [];
+    this.released = true;
   }
 
   private act(group: string, what: string, options: Parameters<GroupOperations['start']>[1]) {
@@ -150,7 +176,9 @@ export class ClusterGroups {
     const metrics = new GroupMetrics(this.options.registry, this.options.config.groups);
     this.local.on('change', (c) => {
       metrics.onChange(c);
-      membership.updateSummary({ groups: this.local.held() });
+      const held = this.local.held();
+      this.heldFile.write(held);
+      membership.updateSummary({ groups: held });
       const failed = c.to === 'start-failed' || c.to === 'stop-failed';
       log[failed ? 'error' : 'info'](
         { group: c.group, from: c.from, to: c.to, reason: c.reason },

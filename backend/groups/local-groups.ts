@@ -175,6 +175,25 @@ export class LocalGroups extends EventEmitter<LocalGroupsEvents> {
     });
   }
 
+  /**
+   * Stops a group that the previous run of this agent held when it ended without stopping
+   * it (a crash, SIGKILL): its daemons may still run and its address may still be up, and
+   * this run knows nothing of them. Held (`stopping`) until the stop is done, so no other
+   * server starts the group meanwhile.
+   */
+  async releaseLeftover(group: string): Promise<OperationResult> {
+    return this.exclusive(group, async (e) => {
+      this.setState(e, 'stopping', 'left active by the previous run of the agent');
+      const result = await this.stopAll(e, stopOrder(e.group), { group, server: this.server, event: 'STOP' });
+      this.setState(
+        e,
+        result.ok ? 'offline' : 'stop-failed',
+        result.ok ? 'released after an agent restart' : result.detail
+      );
+      return { ok: result.ok, changed: true, state: e.status.state, detail: result.detail };
+    });
+  }
+
   /** Stops every group this server holds (agent shutdown); the results, by group. */
   async stopHeld(event: GroupEvent): Promise<Map<string, OperationResult>> {
     const results = new Map<string, OperationResult>();

@@ -77,6 +77,11 @@ describe('access control', () => {
     ['GET', '/api/v1/metrics', undefined, 'viewer'],
     ['POST', '/api/v1/monitors/mrw1/clear', {}, 'operator'],
     ['POST', '/api/v1/notify', { category: 'NOTHING' }, 'operator'],
+    ['GET', '/api/v1/groups', undefined, 'viewer'],
+    ['GET', '/api/v1/groups/failover1', undefined, 'viewer'],
+    ['POST', '/api/v1/groups/nope/start', {}, 'operator'],
+    ['POST', '/api/v1/groups/nope/stop', {}, 'operator'],
+    ['POST', '/api/v1/groups/nope/move', {}, 'operator'],
     ['PUT', '/api/v1/config', { not: 'a config' }, 'admin'],
     ['POST', '/api/v1/config/rollback', { revision: 999 }, 'admin'],
   ];

@@ -217,4 +217,26 @@ describe('failover groups across three agents', () => {
     expect(r.stderr).toContain('group web is already unreachable on server1');
     expect(running()).toEqual(['server1']); // the killed agent's script output stays: nobody stopped it
   });
+
+  test('the killed agent, restarted, first stops what its previous run left active, then places groups again', async () => {
+    fs.writeFileSync(path.join(markers, 'web.server1'), 'left by the previous run\n');
+    agents.server1 = await startAgent(config, 'server1', { dir: agents.server1.dir });
+    await eventually(
+      async () => (running().join() === 'server1' && marker('server1') === 'START from=none' ? true : undefined),
+      10_000,
+      'web released, then started afresh on server1'
+    );
+    const events = (await agents.server1.request('GET', '/api/v1/events?type=group&limit=10')).body.events as Array<{
+      summary: string;
+    }>;
+    const summaries = events.map((e) => e.summary).reverse();
+    expect(summaries).toEqual(
+      expect.arrayContaining([
+        'group web on server1: offline -> stopping (left active by the previous run of the agent)',
+        'group web on server1: stopping -> offline (released after an agent restart)',
+      ])
+    );
+    const released = summaries.findLastIndex((x) => x.includes('released after an agent restart'));
+    expect(summaries.findLastIndex((x) => x.includes('offline -> starting'))).toBeGreaterThan(released);
+  });
 });
