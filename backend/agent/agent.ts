@@ -32,7 +32,7 @@ import { ClusterMembership, readClusterSecret } from './cluster-membership';
 import { ConfigApplier } from './config-apply';
 import { Recovery } from './recovery';
 import { ConfigConvergence } from './convergence';
-import { fetchPeerEvents, httpGroupTransport, httpPeerTransport } from './peer-http';
+import { announceLeaving, fetchPeerEvents, httpGroupTransport, httpPeerTransport } from './peer-http';
 import { ConfigError } from './errors';
 import { buildStatus } from './status';
 import { EventLoopWatch, userModeMonitors } from './userw';
@@ -195,6 +195,7 @@ export class Agent {
       membership,
       drivers: createDrivers(withoutSecrets(config)),
       peers: httpGroupTransport(() => config, peerToken(secret)),
+      announceLeaving: (incarnation) => announceLeaving(config, peerToken(secret), self, incarnation),
     });
     const groups = this.groups;
     new Recovery({
@@ -217,7 +218,11 @@ export class Agent {
       intake,
       registry: this.registry,
       log,
-      groups: { list: () => groups.list(), operations: groups.operations },
+      groups: {
+        list: () => groups.list(),
+        operations: groups.operations,
+        peerLeft: (server, incarnation) => groups.guard.left(server, incarnation),
+      },
       ready: () => {
         const failed = membership.failed;
         return failed === null ? { ready: true, reasons: [] } : { ready: false, reasons: [failed] };

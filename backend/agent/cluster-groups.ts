@@ -6,6 +6,7 @@
  *   local group state changes --> heartbeat summary (held groups), event log, log, metrics
  *   membership settles        --> groups this server should start by itself are started
  *   a holder is confirmed down --> its groups start here if this server is next in line
+ *   peers fall silent         --> partition resolution, fencing (split-brain.ts)
  *   agent stops               --> the groups held here are stopped (resources released)
  *   agent starts after a crash --> groups the last run held (state dir) are stopped first
  */
@@ -17,6 +18,7 @@ import { HeldFile } from '../groups/held-file';
 import { GroupMetrics } from '../groups/metrics';
 import { GroupOperations, type GroupPeerTransport } from '../groups/operations';
 import {
+  startupServers,
   autoStartGroups,
   membershipSettled,
   orphanedGroups,
@@ -26,6 +28,7 @@ import {
 import { groupViews, type GroupView } from '../groups/view';
 import type { Logger } from '../log';
 import type { ClusterMembership } from './cluster-membership';
+import { SplitBrainGuard } from './split-brain';
 
 export interface ClusterGroupsOptions {
   config: ClusterConfig;
@@ -37,11 +40,14 @@ export interface ClusterGroupsOptions {
   membership: ClusterMembership;
   drivers: Drivers;
   peers: GroupPeerTransport;
+  /** Tells the peers this agent is leaving cleanly (its groups are stopped). */
+  announceLeaving: (incarnation: string) => Promise<void>;
 }
 
 export class ClusterGroups {
   readonly local: LocalGroups;
   readonly operations: GroupOperations;
+  readonly guard: SplitBrainGuard;
   private autoStarted = false;
   private readonly heldFile: HeldFile;
   /** Groups the previous run of this agent left held; released before anything starts. */
@@ -50,12 +56,22 @@ export class ClusterGroups {
   private released = false;
   /** Who ran each group last (placement.ts trackHolders). */
   private readonly lastHolders = new Map<string, string>();
+  /** Groups whose takeover failed everywhere, with the lost server it was for. */
+  private readonly givenUp = new Map<string, string>();
   private timer: NodeJS.Timeout | null = null;
   private readonly startedAt: number;
 
   constructor(private readonly options: ClusterGroupsOptions) {
     const { config, self, membership } = options;
     this.local = new LocalGroups(config.groups, self, options.drivers);
+    this.guard = new SplitBrainGuard({
+      config,
+      self,
+      log: options.log,
+      events: options.events,
+      membership,
+      local: this.local,
+    });
     this.heldFile = new HeldFile(options.stateDir, (m) => options.log.warn(m));
     this.leftovers = this.heldFile.read(config.groups.map((g) => g.name));
     this.operations = new GroupOperations({
@@ -67,9 +83,9 @@ export class ClusterGroups {
       // Two heartbeat intervals: the release is sent at once, and a lost datagram is repeated by the next round.
       releaseWaitMs: 2 * membership.timing.intervalMs + 100,
       startBlocked: () =>
-        membership.failed === null
-          ? null
-          : `heartbeats are not running (${membership.failed}): starting a group blind could run it twice`,
+        membership.failed !== null
+          ? `heartbeats are not running (${membership.failed}): starting a group blind could run it twice`
+          : this.guard.blocked(),
       onOutcome: (o, requestedBy) =>
         options.events.append({
           time: Date.now(),
@@ -96,6 +112,7 @@ export class ClusterGroups {
         state: p.state,
         holds: p.summary?.groups ?? null,
       })),
+      down: this.guard.down(),
     };
   }
 
@@ -122,6 +139,8 @@ export class ClusterGroups {
       this.options.log.info({ groups: held }, 'stopping the groups held here before the agent exits');
       await this.local.stopHeld('STOP');
     }
+    // Peers must not read the silence that follows as a partition (split-brain.ts).
+    await this.options.announceLeaving(this.options.membership.heartbeat.incarnation.toString());
   }
 
   /**
@@ -134,8 +153,17 @@ export class ClusterGroups {
     if (m.failed !== null) {
       return;
     }
+    this.guard.tick();
+    if (this.guard.blocked() !== null) {
+      return; // the losing side of a partition starts nothing
+    }
     const input = this.placement();
     trackHolders(input, this.lastHolders);
+    for (const [group, from] of this.givenUp) {
+      if (this.lastHolders.get(group) !== from) {
+        this.givenUp.delete(group); // it ran somewhere since: a new loss is a new takeover
+      }
+    }
     if (
       this.released &&
       !this.autoStarted &&
@@ -147,11 +175,38 @@ export class ClusterGroups {
       }
     }
     for (const { group, from } of orphanedGroups(input, this.lastHolders)) {
-      if (this.operations.running(group) === undefined) {
-        this.options.log.warn({ group, from }, `${from} is confirmed down (BMC: power off): taking over its group`);
-        this.act(group, 'failover', { server: this.options.self, requestedBy: 'failover', event: 'FAILOVER', from });
+      if (this.operations.running(group) === undefined && this.givenUp.get(group) !== from) {
+        this.options.log.warn({ group, from }, `${from} is down: taking over its group`);
+        void this.takeOver(group, from, input);
       }
     }
+  }
+
+  /**
+   * Starts a group whose server is down: here first (this server is first in line), then on
+   * the next startup servers that are up. When it starts nowhere, the attempt is not
+   * repeated every round for the same lost server: an operator has to look.
+   */
+  private async takeOver(group: string, from: string, input: PlacementInput) {
+    const config = this.options.config;
+    const g = config.groups.find((x) => x.name === group)!;
+    const others = startupServers(config, g).filter(
+      (s) => s !== from && s !== input.self && input.peers.some((p) => p.server === s && p.state === 'online')
+    );
+    for (const server of [input.self, ...others]) {
+      try {
+        const o = await this.operations.start(group, { server, requestedBy: 'failover', event: 'FAILOVER', from });
+        if (o.ok) {
+          this.options.log.info({ group, from, server }, 'group taken over');
+          return;
+        }
+      } catch (e) {
+        this.options.log.warn({ group, server, err: (e as Error).message }, 'takeover refused');
+        return; // someone else acts on it (held, busy): the next round sees the outcome
+      }
+    }
+    this.givenUp.set(group, from);
+    this.options.log.error({ group, from }, 'group could not be taken over on any server');
   }
 
   private async releaseLeftovers() {
@@ -204,7 +259,7 @@ export class ClusterGroups {
         durationMs: Math.round(o.result.durationMs),
       };
       if (o.result.ok) {
-        log.info({ ...fields, detail: o.result.detail }, `resource ${o.action}ed`);
+        log.info({ ...fields, detail: o.result.detail }, `resource ${o.action === 'start' ? 'started' : 'stopped'}`);
         return;
       }
       log.error({ ...fields, detail: o.result.detail }, `resource failed to ${o.action}`);

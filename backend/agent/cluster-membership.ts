@@ -12,6 +12,11 @@ import type { Registry } from 'prom-client';
 import {
   BmcChecker,
   BmcMetrics,
+  fence,
+  resolveIpmiTarget,
+  type FenceAction,
+  type FenceOptions,
+  type FenceResult,
   IpmitoolRunner,
   bmcPeersFromConfig,
   describeSecretRef,
@@ -59,6 +64,7 @@ export function readClusterSecret(config: ClusterConfig): string {
 export class ClusterMembership {
   readonly heartbeat: HeartbeatService;
   readonly checker: BmcChecker | null = null;
+  /** Shared by the checker and fencing: one ipmitool call in flight per BMC. */
   private readonly runner: IpmitoolRunner | null = null;
   private failure: string | null = null;
   private downPoll: NodeJS.Timeout | null = null;
@@ -75,9 +81,11 @@ export class ClusterMembership {
     this.heartbeat = new HeartbeatService(config, self, secret, { incarnation });
     registerMembershipMetrics(registry, this.heartbeat);
     this.wireHeartbeat();
-    if (config.interconnects.some((ic) => ic.type === 'bmc')) {
-      const metrics = new BmcMetrics(registry);
+    const metrics = config.servers.some((s) => s.bmc) ? new BmcMetrics(registry) : null;
+    if (metrics) {
       this.runner = new IpmitoolRunner({ onCall: metrics.onIpmitoolCall });
+    }
+    if (metrics && this.runner && config.interconnects.some((ic) => ic.type === 'bmc')) {
       this.checker = new BmcChecker({
         peers: bmcPeersFromConfig(config, self),
         pingIntervalMs: config.cluster.heartbeat.intervalMs,
@@ -153,6 +161,21 @@ export class ClusterMembership {
   updateSummary(change: Partial<LocalSummary>): void {
     this.summary = { ...this.summary, ...change };
     this.heartbeat.updateSummary(this.summary);
+  }
+
+  /**
+   * Forces a peer off (or resets it) through its BMC and confirms it by reading the power
+   * back (bmc/fence.ts). Afterwards the checker, if any, reads the peer's BMC at once, so
+   * membership's evidence catches up with what was done.
+   */
+  async fence(server: string, action: FenceAction, options: FenceOptions): Promise<FenceResult> {
+    const peer = bmcPeersFromConfig(this.options.config, this.options.self).find((p) => p.server === server);
+    if (!peer || !this.runner) {
+      throw new Error(`${server} has no BMC in the configuration: it cannot be fenced`);
+    }
+    const result = await fence(this.runner.run, resolveIpmiTarget(peer), action, options);
+    this.checker?.checkNow(server);
+    return result;
   }
 
   async stop(): Promise<void> {

@@ -126,3 +126,12 @@ export function httpGroupTransport(config: () => ClusterConfig, token: string): 
     },
   };
 }
+
+/** Tells every peer this agent is leaving cleanly; best effort, 1 s at most. */
+export async function announceLeaving(config: ClusterConfig, token: string, self: string, incarnation: string) {
+  await Promise.all(
+    config.servers
+      .filter((s) => s.name !== self)
+      .map((s) => peerPost(config, token, s.name, '/internal/leaving', { server: self, incarnation }, 1000))
+  );
+}

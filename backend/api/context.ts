@@ -18,7 +18,12 @@ export interface AgentContext {
   intake: TrapIntake;
   registry: Registry;
   log: { error: (o: object, m: string) => void };
-  groups: { list: () => GroupView[]; operations: GroupOperations };
+  groups: {
+    list: () => GroupView[];
+    operations: GroupOperations;
+    /** A peer says it is leaving cleanly. */
+    peerLeft: (server: string, incarnation: string) => void;
+  };
   ready: () => { ready: boolean; reasons: string[] };
   /** One consistent snapshot for GET /status. */
   status: () => ClusterStatus;

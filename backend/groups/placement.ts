@@ -52,6 +52,21 @@ export interface PlacementInput {
   self: string;
   local: LocalGroupStatus[];
   peers: PeerView[];
+  /**
+   * Peers known to run nothing although membership cannot show it: fenced through their
+   * BMC, or presumed down by partition resolution (split-brain.ts). Treated like
+   * offline-confirmed.
+   */
+  down?: readonly string[];
+}
+
+/** A server on which nothing runs: its BMC reports power off, or it is known down. */
+function isDown(input: PlacementInput, server: string | undefined): boolean {
+  return (
+    server !== undefined &&
+    (input.down?.includes(server) === true ||
+      input.peers.find((p) => p.server === server)?.state === 'offline-confirmed')
+  );
 }
 
 export function startupServers(config: Pick<ClusterConfig, 'servers'>, group: Group): string[] {
@@ -93,7 +108,7 @@ function holdersOf(group: string, input: PlacementInput): string[] {
       continue;
     }
     const p = input.peers.find((x) => x.server === s.name);
-    if (p && p.state !== 'offline-confirmed' && p.holds?.includes(group)) {
+    if (p && !isDown(input, p.server) && p.holds?.includes(group)) {
       holders.push(s.name);
     }
   }
@@ -138,7 +153,8 @@ export function membershipSettled(peers: PeerView[], upForMs: number, timeoutMs:
 
 /**
  * Groups this server takes over because the server that ran them is confirmed down: held
- * by nobody now, last seen on a server whose BMC reports its power off, and this server
+ * by nobody now, last seen on a server whose BMC reports its power off (or that was fenced,
+ * or presumed down), and this server
  * is the first of their other startup servers that is up. A server that went silent with
  * its power on is not confirmed down (it may be hung with the resources still active), so
  * its groups wait for fencing or for the server.
@@ -150,8 +166,7 @@ export function orphanedGroups(
   const view = new Map(clusterGroups(input).map((g) => [g.name, g]));
   return input.config.groups.flatMap((g) => {
     const from = lastHolders.get(g.name);
-    const down = input.peers.find((p) => p.server === from)?.state === 'offline-confirmed';
-    if (from === undefined || !down || view.get(g.name)!.holders.length > 0) {
+    if (from === undefined || !isDown(input, from) || view.get(g.name)!.holders.length > 0) {
       return [];
     }
     return chooseServer(input, g, [from]) === input.self ? [{ group: g.name, from }] : [];
@@ -168,8 +183,7 @@ export function trackHolders(input: PlacementInput, lastHolders: Map<string, str
       lastHolders.set(g.name, g.holders[0]);
     } else if (g.holders.length === 0) {
       const last = lastHolders.get(g.name);
-      const state = input.peers.find((p) => p.server === last)?.state;
-      if (last !== undefined && state !== 'offline-confirmed') {
+      if (last !== undefined && !isDown(input, last)) {
         lastHolders.delete(g.name);
       }
     }

@@ -28,7 +28,8 @@ function sendError(res: Response, e: unknown) {
  * POST /groups/NAME/start|stop|move (operator): coordinated from this agent, each step on
  * the server concerned. A request waits for the operation (at most ?wait= seconds,
  * default 60); past that it answers 202 and the operation carries on (watch GET /groups/NAME).
- * /internal/groups/NAME/start|stop: one step on this server, for a coordinating agent.
+ * /internal/groups/NAME/start|stop: one step on this server, for a coordinating agent;
+ * /internal/leaving: a peer stopping cleanly (split-brain.ts).
  */
 export function groupRoutes(ctx: AgentContext): Router {
   const r = Router();
@@ -113,5 +114,15 @@ export function groupRoutes(ctx: AgentContext): Router {
       }
     });
   }
+  const leaving = z.strictObject({ server: z.string().max(63), incarnation: z.string().regex(/^\d{1,20}$/) });
+  r.post('/internal/leaving', requirePeer, (req: Request, res: Response) => {
+    const body = leaving.safeParse(req.body);
+    if (!body.success) {
+      badRequest(res, body.error);
+      return;
+    }
+    g.peerLeft(body.data.server, body.data.incarnation);
+    res.json({ ok: true });
+  });
   return r;
 }

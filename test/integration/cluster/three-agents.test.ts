@@ -70,7 +70,7 @@ describe('three agents on loopback', () => {
     expect(r.stdout).toMatch(/^\* server1 +online/m);
     expect(r.stdout).toMatch(/^ {2}server2 +online +\d\d:\d\d:\d\d +up +up/m);
     expect(r.stdout).toMatch(/^ {2}server3 +unknown .* DOWN +DOWN/m);
-    expect(r.stdout).toMatch(/^ {2}failover1 +unknown +-/m);
+    expect(r.stdout).toMatch(/^ {2}failover1 +online +server1/m);
     expect(r.stdout).toMatch(/^ {2}userw +server1 +normal/m);
     expect(r.stdout).toContain('  - server server3 is unknown');
   });
@@ -96,16 +96,19 @@ describe('three agents on loopback', () => {
       ['server2', 'online'],
       ['server3', 'online'],
     ]);
+    // failover1 (no resources) started by itself on server1, its first startup server;
+    // this is server3's view (local: server3's own state for the group).
     expect(parsed.groups).toEqual([
       {
         name: 'failover1',
-        state: 'unknown',
-        currentServer: null,
+        state: 'online',
+        currentServer: 'server1',
+        holders: ['server1'],
         startupServers: ['server1', 'server2', 'server3'],
-        tracked: false,
+        local: 'offline',
+        operation: null,
       },
     ]);
-    expect(parsed.groupsNote).toMatch(/failover engine/);
     expect(parsed.config.conflicts).toEqual([]);
     expect(lifeline(['status', '--url', agents.server1.url, '--token', 'llt_wrong']).code).toBe(4);
     expect(lifeline(['status', '--url', 'http://127.0.0.1:1']).code).toBe(3);

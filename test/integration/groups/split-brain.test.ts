@@ -1,0 +1,172 @@
+/**
+ * Split-brain protection with two real agents and two simulated BMCs (ipmi_sim): what a
+ * silent peer becomes depends on the partition rules and fencing.
+ *   leaving cleanly (SIGTERM)          -> no partition: the other side keeps working
+ *   SIGKILL, power on, no fencing      -> a tie, the master is on the other side: server2
+ *                                         loses, stops its groups, starts nothing until healed
+ *   SIGKILL, power on, fencing         -> a fence race: server2 powers server1 off through its
+ *                                         BMC (confirmed), then takes its group over
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { eventually, startAgent, type RunningAgent } from '../../support/agent';
+import { lifeline } from '../../support/cli';
+import { bmcAddress, killAgent, loopbackCluster, status } from '../../support/cluster';
+import { startBmc, type SimBmc } from '../../support/ipmi-sim';
+
+const BMC_PORT = 29354;
+const markers = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-split-'));
+const env = { BMC_PW: 'secret' };
+const exec = (group: string) => ({
+  name: `${group}-app`,
+  type: 'exec',
+  start: `echo "$LIFELINE_EVENT" > "${markers}/${group}.$LIFELINE_SERVER"`,
+  stop: `rm -f "${markers}/${group}.$LIFELINE_SERVER"`,
+  timeoutMs: 5000,
+});
+
+function cluster(fencing: boolean) {
+  const c = loopbackCluster({ name: 'split', servers: 2, apiPort: 29351, lanPorts: [29352, 29353], bmcPort: BMC_PORT });
+  c.groups = [
+    { name: 'web', resources: [exec('web')] },
+    { name: 'db', startupServers: ['server2', 'server1'], resources: [exec('db')] },
+  ];
+  if (fencing) {
+    c.fencing = { action: 'bmc-power-off', delay: { policy: 'priority', baseMs: 300 }, timeoutMs: 5000, retries: 1 };
+  }
+  return c;
+}
+
+let bmcs: SimBmc[] = [];
+const agents: Record<string, RunningAgent> = {};
+const running = (group: string) =>
+  fs
+    .readdirSync(markers)
+    .filter((f) => f.startsWith(`${group}.`))
+    .map((f) => f.slice(group.length + 1));
+const groupView = async (a: RunningAgent, name: string) => (await status(a)).groups.find((g) => g.name === name)!;
+const partitionEvents = async (a: RunningAgent) =>
+  ((await a.request('GET', '/api/v1/events?type=partition&limit=20')).body.events as Array<{ summary: string }>)
+    .map((e) => e.summary)
+    .reverse();
+
+async function startBoth(config: object) {
+  for (const s of ['server1', 'server2']) {
+    agents[s] = await startAgent(config, s, { env, dir: agents[s]?.dir });
+  }
+  await eventually(
+    async () => (running('web').join() === 'server1' && running('db').join() === 'server2' ? true : undefined),
+    10_000,
+    'web on server1, db on server2'
+  );
+}
+
+async function stopBoth() {
+  await Promise.all(Object.values(agents).map((a) => a.stop()));
+}
+
+beforeEach(async () => {
+  await stopBoth();
+  fs.rmSync(markers, { recursive: true, force: true });
+  fs.mkdirSync(markers);
+});
+
+beforeAll(async () => {
+  bmcs = await Promise.all([1, 2].map((n) => startBmc({ address: bmcAddress(n), port: BMC_PORT, name: `bmc${n}` })));
+}, 60_000);
+
+afterAll(async () => {
+  await stopBoth();
+  await Promise.all(bmcs.map((b) => b.stop()));
+  for (const a of Object.values(agents)) {
+    fs.rmSync(a.dir, { recursive: true, force: true });
+  }
+  fs.rmSync(markers, { recursive: true, force: true });
+});
+
+describe('split-brain protection', () => {
+  test('an agent that leaves cleanly is not a partition: the other side carries on', async () => {
+    await startBoth(cluster(false));
+    await agents.server1.stop();
+    expect(running('web')).toEqual([]);
+    await eventually(
+      async () => ((await status(agents.server2)).servers[0].state !== 'online' ? true : undefined),
+      5000,
+      'server1 silent'
+    );
+    await new Promise((r) => setTimeout(r, 600)); // a few placement rounds
+    expect(await partitionEvents(agents.server2)).toEqual([]);
+    expect(running('db')).toEqual(['server2']);
+    const r = lifeline([
+      'group',
+      'start',
+      'web',
+      '--url',
+      agents.server2.url,
+      '--token',
+      agents.server2.tokens.operator,
+    ]);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(running('web')).toEqual(['server2']);
+    await stopBoth();
+  });
+
+  test('killed master, power on, no fencing: server2 loses the tie, stops its groups, and starts nothing until healed', async () => {
+    await startBoth(cluster(false));
+    await killAgent(agents.server1);
+    await eventually(async () => (running('db').length === 0 ? true : undefined), 8000, 'server2 stopped db');
+    const events = await partitionEvents(agents.server2);
+    expect(events[0]).toBe(
+      'partition resolution: lose; server1 silent: a tie (1 of 2 servers): the master server server1 is on the other side'
+    );
+    const r = lifeline([
+      'group',
+      'start',
+      'db',
+      '--url',
+      agents.server2.url,
+      '--token',
+      agents.server2.tokens.operator,
+    ]);
+    expect(r.code).toBe(7);
+    expect(r.stdout).toContain('this server lost the partition resolution');
+    expect(running('web')).toEqual(['server1']); // the killed agent's resources: nobody touched them
+    fs.rmSync(path.join(markers, 'web.server1'));
+
+    // server1 comes back: healed; the group left by its previous run is released, then placed again.
+    agents.server1 = await startAgent(cluster(false), 'server1', { env, dir: agents.server1.dir });
+    await eventually(
+      async () =>
+        (await partitionEvents(agents.server2)).some((e) => e.includes('partition healed')) ? true : undefined,
+      8000,
+      'healed'
+    );
+    expect(
+      lifeline(['group', 'start', 'db', '--url', agents.server2.url, '--token', agents.server2.tokens.operator]).code
+    ).toBe(0);
+    expect(running('db')).toEqual(['server2']);
+    await stopBoth();
+  });
+
+  test('killed master, power on, fencing: server2 fences server1 through its BMC, then takes web over', async () => {
+    await startBoth(cluster(true));
+    await eventually(
+      async () => ((await groupView(agents.server2, 'web')).currentServer === 'server1' ? true : undefined),
+      5000,
+      'server2 sees web on server1'
+    );
+    await killAgent(agents.server1);
+    await eventually(async () => (bmcs[0].power() === 'off' ? true : undefined), 10_000, "server1's chassis off");
+    fs.rmSync(path.join(markers, 'web.server1')); // powered off: nothing runs there any more
+    await eventually(async () => (running('web').join() === 'server2' ? true : undefined), 10_000, 'web taken over');
+    // The state directories carry the earlier tests' events: the last two are this test's.
+    const events = (await partitionEvents(agents.server2)).slice(-2);
+    expect(events).toEqual([
+      'partition resolution: fence-race; server1 silent: a tie (1 of 2 servers): settled by fencing',
+      'server1 fenced (power-off, confirmed by its BMC): its groups may start elsewhere',
+    ]);
+    expect(running('db')).toEqual(['server2']);
+    bmcs[0].setPower('on');
+  });
+});
