@@ -11,4 +11,5 @@ module.exports = {
   ip: 'iproute2',
   nft: 'nftables',
   arping: 'iputils-arping',
+  ping: 'iputils-ping',
 };
