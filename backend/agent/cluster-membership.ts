@@ -17,6 +17,9 @@ import {
   type FenceAction,
   type FenceOptions,
   type FenceResult,
+  type ChassisCommand,
+  type IpmiCallResult,
+  type IpmiTarget,
   IpmitoolRunner,
   bmcPeersFromConfig,
   describeSecretRef,
@@ -169,13 +172,27 @@ export class ClusterMembership {
    * membership's evidence catches up with what was done.
    */
   async fence(server: string, action: FenceAction, options: FenceOptions): Promise<FenceResult> {
-    const peer = bmcPeersFromConfig(this.options.config, this.options.self).find((p) => p.server === server);
-    if (!peer || !this.runner) {
-      throw new Error(`${server} has no BMC in the configuration: it cannot be fenced`);
-    }
-    const result = await fence(this.runner.run, resolveIpmiTarget(peer), action, options);
+    const target = this.bmcTarget(server);
+    const result = await fence(this.runner!.run, target, action, options);
     this.checker?.checkNow(server);
     return result;
+  }
+
+  /**
+   * One chassis command to a server's BMC, this server's own included, without waiting for a
+   * confirmation (a recovery's final action on this server: nobody would be left to read it).
+   */
+  async bmcCommand(server: string, command: ChassisCommand): Promise<IpmiCallResult> {
+    return this.runner!.run(this.bmcTarget(server), command);
+  }
+
+  private bmcTarget(server: string): IpmiTarget {
+    // bmcPeersFromConfig leaves out the server it is given: '' leaves out none.
+    const entry = bmcPeersFromConfig(this.options.config, '').find((p) => p.server === server);
+    if (!entry || !this.runner) {
+      throw new Error(`${server} has no BMC in the configuration`);
+    }
+    return resolveIpmiTarget(entry);
   }
 
   async stop(): Promise<void> {

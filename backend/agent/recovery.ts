@@ -4,19 +4,29 @@
  * server the error concerns. This is how a BMC's fatal trap fails the group over before
  * the BMC resets the broken server.
  *
- * A step is taken only when the target group runs on the server in error: a fatal event
- * from a server that runs nothing needs no failover, and the ladder is not used up by it.
- * Final actions: `none` and `stop-group` are carried out here; the server-level ones
- * (stop-cluster-service, shutdown, reboot, bmc-*) are recorded as fatal events and left to
- * the operator: they are the fencing side of the failover engine, not built yet.
+ * For a group target, a step is taken only when the group runs on the server in error: a
+ * fatal event from a server that runs nothing needs no failover, and the ladder is not used
+ * up by it. A `local-server` target has only its final action.
+ *
+ * Final actions on the server in error: `stop-group`; `bmc-reset`, `bmc-power-off`,
+ * `bmc-power-cycle`, `bmc-nmi` through that server's BMC (this server's own included: the
+ * groups held here are stopped first, so peers see them released rather than lost);
+ * `stop-cluster-service`, `shutdown`, `reboot` when the server in error is this one (they
+ * stop the groups, then the agent or the machine). Every step is a `recovery` event.
  */
 import type { ClusterConfig, Group } from '../config/model';
 import type { EventLog } from '../events/event-log';
+import type { ChassisCommand } from '../bmc';
+import type { LocalGroups } from '../groups/local-groups';
 import type { GroupOperations, Outcome } from '../groups/operations';
 import { clusterGroups, type PlacementInput } from '../groups/placement';
 import type { Logger } from '../log';
 import type { MonitorBoard, RecoveryRequest } from '../monitors/monitor-board';
 import { RecoveryLadder, type RecoveryStep } from '../recovery/ladder';
+import type { ClusterMembership } from './cluster-membership';
+import { powerDownHost } from './host-power';
+
+type FinalAction = ClusterConfig['monitors'][number]['recovery']['finalAction'];
 
 export interface RecoveryOptions {
   config: ClusterConfig;
@@ -26,7 +36,18 @@ export interface RecoveryOptions {
   board: MonitorBoard;
   operations: GroupOperations;
   placement: () => PlacementInput;
+  local: LocalGroups;
+  membership: ClusterMembership;
+  /** Stops this agent for good (stop-cluster-service): groups stopped, process exits. */
+  stopService: () => void;
 }
+
+const BMC_COMMANDS: Partial<Record<FinalAction, ChassisCommand>> = {
+  'bmc-reset': 'reset',
+  'bmc-power-off': 'off',
+  'bmc-power-cycle': 'cycle',
+  'bmc-nmi': 'diag',
+};
 
 export class Recovery {
   private readonly ladder = new RecoveryLadder();
@@ -44,44 +65,80 @@ export class Recovery {
   async handle(r: RecoveryRequest): Promise<{ step: RecoveryStep; outcome?: Outcome } | undefined> {
     const { config, log } = this.options;
     const monitor = config.monitors.find((m) => m.name === r.monitor);
-    const group = monitor && this.targetGroup(monitor.recovery);
-    if (!monitor || !group) {
+    if (!monitor) {
       return undefined;
     }
-    const where = clusterGroups(this.options.placement()).find((g) => g.name === group.name)!;
-    if (where.currentServer !== r.server) {
-      log.info(
-        { monitor: r.monitor, server: r.server, group: group.name, currentServer: where.currentServer },
-        'recovery not needed: the target group does not run on the server in error'
-      );
-      return undefined;
+    const recovery = monitor.recovery;
+    const group = this.targetGroup(recovery);
+    if (recovery.targetType !== 'local-server') {
+      const where = group && clusterGroups(this.options.placement()).find((g) => g.name === group.name);
+      if (!group || where?.currentServer !== r.server) {
+        log.info(
+          { monitor: r.monitor, server: r.server, group: group?.name, currentServer: where?.currentServer },
+          'recovery not needed: the target group does not run on the server in error'
+        );
+        return undefined;
+      }
     }
-    const step = this.ladder.next(r.monitor, r.server, monitor.recovery);
+    const step: RecoveryStep =
+      recovery.targetType === 'local-server'
+        ? { kind: 'final', action: recovery.finalAction }
+        : this.ladder.next(r.monitor, r.server, recovery);
     const requestedBy = `recovery:${r.monitor}`;
-    this.record(r, group.name, step);
+    this.record(r, group?.name ?? null, step);
     try {
       const ops = this.options.operations;
-      const outcome =
-        step.kind === 'restart'
-          ? await ops.restart(group.name, { requestedBy })
-          : step.kind === 'failover'
-            ? await ops.move(group.name, { requestedBy, event: 'FAILOVER' })
-            : step.action === 'stop-group'
-              ? await ops.stop(group.name, { requestedBy })
-              : undefined;
-      return { step, outcome };
+      if (step.kind === 'restart') {
+        return { step, outcome: await ops.restart(group!.name, { requestedBy }) };
+      }
+      if (step.kind === 'failover') {
+        return { step, outcome: await ops.move(group!.name, { requestedBy, event: 'FAILOVER' }) };
+      }
+      if (step.action === 'stop-group' && group) {
+        return { step, outcome: await ops.stop(group.name, { requestedBy }) };
+      }
+      await this.serverAction(step.action, r);
+      return { step };
     } catch (e) {
-      log.error({ monitor: r.monitor, group: group.name, err: (e as Error).message }, 'recovery step refused');
+      log.error({ monitor: r.monitor, group: group?.name, err: (e as Error).message }, 'recovery step failed');
       this.options.events.append({
         time: Date.now(),
         server: r.server,
         type: 'recovery',
         class: 'fatal',
         monitor: r.monitor,
-        summary: `recovery of group ${group.name} for ${r.monitor} on ${r.server} could not run: ${(e as Error).message}`,
+        summary: `recovery for ${r.monitor} on ${r.server} could not run: ${(e as Error).message}`,
       });
       return { step };
     }
+  }
+
+  /** The server-level final actions, on the server in error. */
+  private async serverAction(action: FinalAction, r: RecoveryRequest) {
+    const self = r.server === this.options.self;
+    const command = BMC_COMMANDS[action];
+    if (command) {
+      if (self) {
+        await this.options.local.stopHeld('STOP');
+      }
+      const result = await this.options.membership.bmcCommand(r.server, command);
+      if (!result.ok) {
+        throw new Error(`${action} through the BMC of ${r.server} failed: ${result.error ?? result.outcome}`);
+      }
+      return;
+    }
+    if (action === 'none' || action === 'stop-group') {
+      return; // stop-group without a group target: nothing to stop
+    }
+    if (!self) {
+      throw new Error(`${action} can only be carried out by the agent of ${r.server} itself`);
+    }
+    if (action === 'stop-cluster-service') {
+      this.options.stopService();
+      return;
+    }
+    await this.options.local.stopHeld('STOP');
+    powerDownHost(action === 'shutdown' ? 'shutdown' : 'reboot');
   }
 
   private targetGroup(recovery: ClusterConfig['monitors'][number]['recovery']): Group | undefined {
@@ -95,13 +152,9 @@ export class Recovery {
     return undefined;
   }
 
-  private record(r: RecoveryRequest, group: string, step: RecoveryStep) {
-    const what =
-      step.kind === 'final'
-        ? step.action === 'none' || step.action === 'stop-group'
-          ? `final action ${step.action}`
-          : `final action ${step.action} (not carried out by this version: do it by hand)`
-        : `${step.kind} #${step.attempt}`;
+  private record(r: RecoveryRequest, group: string | null, step: RecoveryStep) {
+    const what = step.kind === 'final' ? `final action ${step.action}` : `${step.kind} #${step.attempt}`;
+    const target = group ? ` of group ${group}` : '';
     this.options.log.warn({ monitor: r.monitor, server: r.server, group, step }, `recovery: ${what}`);
     this.options.events.append({
       time: Date.now(),
@@ -109,7 +162,7 @@ export class Recovery {
       type: 'recovery',
       class: step.kind === 'final' && step.action !== 'none' ? 'fatal' : 'recoverable',
       monitor: r.monitor,
-      summary: `recovery for ${r.monitor} on ${r.server}: ${what} of group ${group}`,
+      summary: `recovery for ${r.monitor} on ${r.server}: ${what}${target}`,
       fields: { group, step },
     });
   }

@@ -16,7 +16,6 @@
  * way out) is neither silent nor counted: stopping one agent for maintenance must not look
  * like a partition. Marks end when the peer is heard again with a new incarnation.
  */
-import { spawn } from 'node:child_process';
 import { fenceActionFromConfig } from '../bmc';
 import type { ClusterConfig } from '../config/model';
 import type { EventLog } from '../events/event-log';
@@ -25,6 +24,7 @@ import type { Logger } from '../log';
 import { fenceDelayMs, resolvePartition, type PartitionDecision } from '../protection/partition';
 import { pingAny, reachWitness } from '../protection/probes';
 import type { ClusterMembership } from './cluster-membership';
+import { powerDownHost } from './host-power';
 
 const SILENT = new Set(['hung-or-partitioned', 'unknown']);
 
@@ -155,7 +155,7 @@ export class SplitBrainGuard {
     );
     if (action === 'shutdown' || action === 'reboot') {
       this.record('fatal', `losing side: ${action} of this server`);
-      spawn('systemctl', [action === 'shutdown' ? 'poweroff' : 'reboot'], { stdio: 'ignore', detached: true }).unref();
+      powerDownHost(action);
     }
   }
 

@@ -96,6 +96,7 @@ const EXPECTED_ACTION: Record<Exclude<ChassisCommand, 'status'>, ControlAction> 
   off: 'off',
   cycle: 'cycle',
   reset: 'reset',
+  diag: 'diag',
 };
 
 /** Did `command` succeed, judging by its output? A well-formed answer to another command is not success. */

@@ -22,7 +22,8 @@ export interface IpmiTarget extends BmcEndpoint {
 export type PowerState = 'on' | 'off' | 'unknown';
 
 /** The `chassis power ...` sub-commands the agent uses. */
-export type ChassisCommand = 'status' | 'on' | 'off' | 'cycle' | 'reset';
+/** `diag`: a diagnostic interrupt (NMI), for a crash dump of a hung kernel. */
+export type ChassisCommand = 'status' | 'on' | 'off' | 'cycle' | 'reset' | 'diag';
 
 /**
  * How one runner call ended.

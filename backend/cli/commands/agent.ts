@@ -16,6 +16,8 @@ export function registerAgentCommand(program: Command) {
       const { createLogger } = await import('../../log');
       const log = createLogger(opts.server);
       let agent: Agent;
+      // Set once the agent runs: SIGTERM, SIGINT or a recovery final action (stop-cluster-service) stop it.
+      let requestStop: (why: string) => void = () => {};
       try {
         agent = await Agent.start({
           configFile: opts.config,
@@ -23,6 +25,7 @@ export function registerAgentCommand(program: Command) {
           stateDir: opts.stateDir,
           tokenFiles: opts.tokens,
           log,
+          onExitRequest: (reason) => requestStop(reason),
         });
       } catch (e) {
         log.fatal({ error: (e as Error).message }, 'agent could not start');
@@ -31,12 +34,16 @@ export function registerAgentCommand(program: Command) {
         return;
       }
       await new Promise<void>((resolve) => {
-        const stop = (signal: string) => {
-          log.info({ signal }, 'agent stopping');
-          agent.stop().then(resolve, resolve);
+        let stopping = false;
+        requestStop = (why: string) => {
+          if (!stopping) {
+            stopping = true;
+            log.info({ why }, 'agent stopping');
+            agent.stop().then(resolve, resolve);
+          }
         };
-        process.once('SIGTERM', () => stop('SIGTERM'));
-        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => requestStop('SIGTERM'));
+        process.once('SIGINT', () => requestStop('SIGINT'));
       });
     });
 }
