@@ -118,11 +118,11 @@ export class Agent {
     }
     new Gauge({
       name: 'lifeline_build_info',
-      help: 'Build information.',
-      labelNames: ['version', 'node'],
+      help: 'Build information, and the cluster server this agent runs for (joins instance to server).',
+      labelNames: ['version', 'node', 'server'],
       registers: [this.registry],
     })
-      .labels(VERSION, process.version)
+      .labels(VERSION, process.version, self)
       .set(1);
     this.configInfo = new Gauge({
       name: 'lifeline_config_info',

@@ -176,6 +176,7 @@ describe('Prometheus scraping a real agent with the Lifeline rules', () => {
           __name__: 'lifeline_build_info',
           instance: INSTANCE,
           version: expect.any(String),
+          server: 'server1',
         }),
         value: [expect.any(Number), '1'],
       },
