@@ -161,7 +161,7 @@ async function run() {
       },
     ],
     notes: [
-      `status body ${JSON.stringify(status).length} bytes (${status.servers?.length} servers, ${status.monitors?.length} monitor states); metrics ${metricsText.length} bytes`,
+      `status body ${JSON.stringify(status).length} bytes (${status.servers?.length} servers, ${status.monitors?.length} monitors); metrics ${metricsText.length} bytes`,
       `apply phases (median of 10, ms): validate ${median(phases.map((p) => p.validateMs))}, prepare round ${median(phases.map((p) => p.prepareMs))}, store + commit round ${median(phases.map((p) => p.commitMs))}`,
       `autocannon: 10 connections, overall rate ${RATE}/s, ${SECONDS} s per endpoint, separate from the agents' processes only by event loop (same 2 cores)`,
     ],

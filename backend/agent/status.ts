@@ -10,6 +10,7 @@ import type { BmcError, BmcPeerState } from '../bmc';
 import type { ClusterConfig } from '../config/model';
 import { isLanSilent, type HeartbeatSnapshot, type PathState, type PeerSummary, type ServerState } from '../membership';
 import type { MonitorState } from '../monitors/monitor-board';
+import { summariseMonitors, type MonitorSummary } from '../monitors/monitor-summary';
 import type { ConfigConflict } from './convergence-decision';
 
 export const GROUPS_NOT_TRACKED =
@@ -83,7 +84,8 @@ export interface ClusterStatus {
   servers: StatusServer[];
   groups: StatusGroup[];
   groupsNote: string;
-  monitors: MonitorState[];
+  /** One entry per monitor; the per-server states are GET /monitors. */
+  monitors: MonitorSummary[];
   config: {
     revision: number;
     hash: string;
@@ -224,7 +226,7 @@ export function buildStatus(input: StatusInput): ClusterStatus {
       tracked: false,
     })),
     groupsNote: GROUPS_NOT_TRACKED,
-    monitors: input.monitors,
+    monitors: summariseMonitors(input.monitors),
     config: {
       revision: input.current.revision,
       hash: input.current.hash,

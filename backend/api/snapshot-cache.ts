@@ -1,14 +1,13 @@
 /**
  * A rendered response kept for a short time. A NOC's consoles, Grafana panels and
- * scrapers ask for the same snapshot many times a second; with a maximum-size cluster the
- * status is ~1.7 MB of JSON and the exposition ~50 KB, so rendering once per window (not
+ * scrapers ask for the same snapshot many times a second; rendering once per window (not
  * once per request) is what keeps their latency flat under load. The window is far below
  * the heartbeat interval's granularity that the data itself has.
  */
-export class SnapshotCache {
-  private body?: string;
+export class SnapshotCache<T = string> {
+  private body?: T;
   private at = -Infinity;
-  private pending?: Promise<string>;
+  private pending?: Promise<T>;
 
   constructor(
     private readonly ttlMs: number,
@@ -16,7 +15,7 @@ export class SnapshotCache {
   ) {}
 
   /** The kept body while fresh; otherwise one render, shared by every request that waits for it. */
-  async get(render: () => string | Promise<string>): Promise<string> {
+  async get(render: () => T | Promise<T>): Promise<T> {
     if (this.body !== undefined && this.now() - this.at < this.ttlMs) {
       return this.body;
     }

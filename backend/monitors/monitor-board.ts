@@ -6,7 +6,8 @@
  */
 import { EventEmitter } from 'node:events';
 
-export type MonitorStatus = 'normal' | 'warning' | 'error' | 'suspended';
+export const MONITOR_STATUSES = ['normal', 'warning', 'error', 'suspended'] as const;
+export type MonitorStatus = (typeof MONITOR_STATUSES)[number];
 
 export interface MonitorState {
   monitor: string;

@@ -3,13 +3,34 @@ import { z } from 'zod';
 import type { AgentContext } from '../context';
 import { requireRole } from '../auth';
 import { badRequest } from '../errors';
+import { MONITOR_STATUSES } from '../../monitors/monitor-board';
 
+const listQuery = z.strictObject({
+  monitor: z.string().max(63).optional(),
+  server: z.string().max(63).optional(),
+  status: z.enum(MONITOR_STATUSES).optional(),
+});
 const clearBody = z.strictObject({ server: z.string().max(63).optional() }).default({});
 
 export function monitorRoutes(ctx: AgentContext): Router {
   const r = Router();
-  r.get('/monitors', requireRole('viewer'), (_req, res) => {
-    res.json({ monitors: ctx.board.list() });
+  // Every monitor x server state (the status has one entry per monitor), optionally filtered.
+  r.get('/monitors', requireRole('viewer'), (req: Request, res: Response) => {
+    const q = listQuery.safeParse(req.query);
+    if (!q.success) {
+      badRequest(res, q.error);
+      return;
+    }
+    const { monitor, server, status } = q.data;
+    const monitors = ctx.board
+      .list()
+      .filter(
+        (m) =>
+          (monitor === undefined || m.monitor === monitor) &&
+          (server === undefined || m.server === server) &&
+          (status === undefined || m.status === status)
+      );
+    res.json({ monitors });
   });
 
   r.post('/monitors/:name/clear', requireRole('operator'), (req: Request, res: Response) => {

@@ -26,9 +26,21 @@ export function registerOperationCommands(program: Command) {
 
   const monitor = program.command('monitor').description('list and clear monitors');
   withConnection(
-    monitor.command('list').description('monitor status per server').option('--json', 'print JSON')
-  ).action(async (opts: ClientOptions & { json?: boolean }) => {
-    const r = await clientFrom(opts).request<{ monitors: MonitorState[] }>('GET', '/monitors');
+    monitor
+      .command('list')
+      .description('monitor status per server')
+      .option('--server <name>', 'only this server')
+      .option('--status <status>', 'only this status: normal, warning, error or suspended')
+      .option('--json', 'print JSON')
+  ).action(async (opts: ClientOptions & { server?: string; status?: string; json?: boolean }) => {
+    const q = new URLSearchParams();
+    if (opts.server) {
+      q.set('server', opts.server);
+    }
+    if (opts.status) {
+      q.set('status', opts.status);
+    }
+    const r = await clientFrom(opts).request<{ monitors: MonitorState[] }>('GET', `/monitors?${q.toString()}`);
     if (opts.json) {
       process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       return;

@@ -4,6 +4,7 @@
  * presence ping of that server's BMC) with the chassis power, then groups, then monitors.
  */
 import type { ClusterStatus, StatusPathState } from '../../agent/status';
+import { BY_SEVERITY, type MonitorSummary } from '../../monitors/monitor-summary';
 
 export type TimeFormat = (epochMs: number) => string;
 
@@ -21,6 +22,13 @@ function table(rows: string[][]): string[] {
 
 const PATH: Record<StatusPathState, string> = { up: 'up', down: 'DOWN', pending: 'wait', self: '-' };
 
+/** "1 error, 31 normal": the statuses that occur, most severe first. */
+function counts(c: MonitorSummary['counts']): string {
+  return BY_SEVERITY.filter((st) => c[st] > 0)
+    .map((st) => `${c[st]} ${st}`)
+    .join(', ');
+}
+
 /** Problems worth a non-zero exit: empty when all is well. */
 export function statusProblems(s: ClusterStatus): string[] {
   const problems: string[] = [];
@@ -33,8 +41,10 @@ export function statusProblems(s: ClusterStatus): string[] {
     }
   }
   for (const m of s.monitors) {
-    if (m.status === 'error') {
-      problems.push(`monitor ${m.monitor} on ${m.server} is in error`);
+    for (const on of m.notNormal) {
+      if (on.status === 'error') {
+        problems.push(`monitor ${m.name} on ${on.server} is in error`);
+      }
     }
   }
   for (const c of s.config.conflicts) {
@@ -80,10 +90,14 @@ export function formatStatus(s: ClusterStatus, time: TimeFormat = clockTime): st
   }
   out.push('');
   if (s.monitors.length > 0) {
+    // A row per monitor with its counts, under it a row per server where it is not normal.
     out.push(
       ...table([
-        ['MONITOR', 'SERVER', 'STATUS', 'SINCE', 'REASON'],
-        ...s.monitors.map((m) => [`  ${m.monitor}`, m.server, m.status, time(m.since), m.reason]),
+        ['MONITOR', 'STATUS', 'SINCE', 'SERVERS / REASON'],
+        ...s.monitors.flatMap((m) => [
+          [`  ${m.name}`, m.status, '', counts(m.counts)],
+          ...m.notNormal.map((on) => [`    ${on.server}`, on.status, time(on.since), on.reason]),
+        ]),
       ])
     );
   } else {

@@ -319,6 +319,79 @@ describe('operations and the cluster view', () => {
   });
 });
 
+describe('monitors in the status and in GET /monitors', () => {
+  test('the status has one entry per monitor with the servers where it is not normal; /monitors filters', async () => {
+    const a = agents.server1;
+    const viewer = a.tokens.viewer;
+    await a.request('POST', '/api/v1/notify', { category: 'APPNOTICE', keyword: 'db-down' }, a.tokens.operator);
+    try {
+      const status = (await a.request('GET', '/api/v1/status', undefined, viewer)).body;
+      expect(status.monitors).toEqual([
+        {
+          name: 'userw',
+          status: 'normal',
+          counts: { normal: 3, warning: 0, error: 0, suspended: 0 },
+          notNormal: [],
+        },
+        {
+          name: 'mrw1',
+          status: 'error',
+          counts: { normal: 2, warning: 0, error: 1, suspended: 0 },
+          notNormal: [{ server: 'server1', status: 'error', since: expect.any(Number), reason: expect.any(String) }],
+        },
+      ]);
+
+      const list = async (query: string) =>
+        (await a.request('GET', `/api/v1/monitors${query}`, undefined, viewer)).body;
+      expect((await list('')).monitors).toHaveLength(6);
+      expect((await list('?status=error')).monitors).toEqual([
+        expect.objectContaining({ monitor: 'mrw1', server: 'server1', status: 'error' }),
+      ]);
+      const onServer2 = (await list('?server=server2')).monitors;
+      expect(onServer2.map((m: { monitor: string; server: string }) => [m.monitor, m.server])).toEqual([
+        ['userw', 'server2'],
+        ['mrw1', 'server2'],
+      ]);
+      expect((await list('?monitor=mrw1&status=normal')).monitors).toHaveLength(2);
+      expect(await a.request('GET', '/api/v1/monitors?status=broken', undefined, viewer)).toMatchObject({
+        status: 400,
+        body: { problems: [{ path: 'status' }] },
+      });
+
+      const env = { LIFELINE_URL: a.url, LIFELINE_TOKEN: viewer };
+      const table = lifeline(['status'], { env });
+      expect(table.code).toBe(6);
+      expect(table.stdout).toMatch(/^ {2}userw +normal +3 normal$/m);
+      expect(table.stdout).toMatch(/^ {2}mrw1 +error +1 error, 2 normal$/m);
+      expect(table.stdout).toMatch(/^ {4}server1 +error +\d\d:\d\d:\d\d +\S/m);
+      expect(table.stdout).toContain('  - monitor mrw1 on server1 is in error');
+      expect(lifeline(['monitor', 'list', '--status', 'error'], { env }).stdout).toMatch(/^mrw1 +server1 +error /);
+    } finally {
+      await a.request('POST', '/api/v1/monitors/mrw1/clear', {}, a.tokens.operator);
+    }
+  });
+
+  test('the status carries an ETag; If-None-Match with it answers 304 while the snapshot is unchanged', async () => {
+    const a = agents.server1;
+    const get = (headers: Record<string, string> = {}) =>
+      fetch(`${a.url}/api/v1/status`, { headers: { Authorization: `Bearer ${a.tokens.viewer}`, ...headers } });
+    const first = await get();
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    expect(first.headers.get('cache-control')).toBe('no-cache');
+    // The snapshot is rendered anew every 100 ms; a request right after another usually shares it.
+    let revalidated: Response | undefined;
+    for (let i = 0; i < 20 && revalidated?.status !== 304; i++) {
+      const current = (await get()).headers.get('etag')!;
+      // fetch adds `Cache-Control: no-cache` (a forced reload) to conditional requests unless told otherwise.
+      revalidated = await get({ 'If-None-Match': current, 'Cache-Control': 'max-age=0' });
+    }
+    expect(revalidated!.status).toBe(304);
+    expect(await revalidated!.text()).toBe('');
+    expect((await get({ 'If-None-Match': '"not-this-one"', 'Cache-Control': 'max-age=0' })).status).toBe(200);
+  });
+});
+
 test('promtool check metrics passes on a live exposition', async () => {
   const text = (await agents.server1.request('GET', '/metrics', undefined, agents.server1.tokens.viewer))
     .body as string;

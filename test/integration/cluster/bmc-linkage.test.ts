@@ -98,7 +98,7 @@ describe('two agents with simulated BMCs on loopback', () => {
     expect(s.servers.find((x) => x.self)).toMatchObject({ name: 'server1', state: 'online' });
     expect(s.heartbeat).toMatchObject({ running: true, mode: 'worker', intervalMs: 200, timeoutMs: 1000, error: null });
     expect(s.monitors).toEqual(
-      expect.arrayContaining([expect.objectContaining({ monitor: 'userw', status: 'normal' })])
+      expect.arrayContaining([expect.objectContaining({ name: 'userw', status: 'normal', notNormal: [] })])
     );
     const metrics = (await server1!.request('GET', '/metrics', undefined, server1!.tokens.viewer)).body as string;
     expect(metricValue(metrics, 'lifeline_bmc_up', { server: 'server2' })).toBe(1);

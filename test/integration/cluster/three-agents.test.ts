@@ -71,7 +71,7 @@ describe('three agents on loopback', () => {
     expect(r.stdout).toMatch(/^ {2}server2 +online +\d\d:\d\d:\d\d +up +up/m);
     expect(r.stdout).toMatch(/^ {2}server3 +unknown .* DOWN +DOWN/m);
     expect(r.stdout).toMatch(/^ {2}failover1 +online +server1/m);
-    expect(r.stdout).toMatch(/^ {2}userw +server1 +normal/m);
+    expect(r.stdout).toMatch(/^ {2}userw +normal +3 normal$/m);
     expect(r.stdout).toContain('  - server server3 is unknown');
   });
 

@@ -15,6 +15,21 @@ function status(peers = [peer('server2'), peer('server3', { state: 'hung-or-part
     bmc: [],
     monitors: [
       { monitor: 'userw', server: 'server1', status: 'error', since: 1_700_000_000_123, reason: 'event loop blocked' },
+      { monitor: 'userw', server: 'server2', status: 'normal', since: 5, reason: 'started' },
+      {
+        monitor: 'userw',
+        server: 'server3',
+        status: 'suspended',
+        since: 1_700_000_000_456,
+        reason: 'suspended by ops',
+      },
+      ...['server1', 'server2', 'server3'].map((server) => ({
+        monitor: 'mrw1',
+        server,
+        status: 'normal' as const,
+        since: 5,
+        reason: 'started',
+      })),
     ],
     conflicts: [],
     startedAt: 1_700_000_000_000,
@@ -24,7 +39,7 @@ function status(peers = [peer('server2'), peer('server3', { state: 'hung-or-part
 }
 
 describe('lifeline status table', () => {
-  test('servers x interconnects with power, then groups, then monitors', () => {
+  test('servers x interconnects with power, then groups, then monitors with the servers where they are not normal', () => {
     expect(formatStatus(status(), time)).toBe(
       [
         'Cluster itest, seen from server1: configuration revision 1 (0123456789ab), heartbeat every 200 ms, down after 1000 ms',
@@ -38,8 +53,11 @@ describe('lifeline status table', () => {
         '  failover1  unknown  -',
         '  (group state and current server: not tracked until the failover engine lands)',
         '',
-        'MONITOR  SERVER   STATUS  SINCE  REASON',
-        '  userw  server1  error   t123   event loop blocked',
+        'MONITOR      STATUS     SINCE  SERVERS / REASON',
+        '  userw      error             1 error, 1 suspended, 1 normal',
+        '    server1  error      t123   event loop blocked',
+        '    server3  suspended  t456   suspended by ops',
+        '  mrw1       normal            3 normal',
         '',
       ].join('\n')
     );
