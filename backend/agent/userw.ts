@@ -29,6 +29,7 @@ import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import type { Registry } from 'prom-client';
 import { monitoredServers, type ClusterConfig } from '../config/model';
 import { monotonicNow } from '../membership';
+import { registerComputed } from '../metrics';
 import type { MonitorBoard } from '../monitors/monitor-board';
 
 export const EVENT_LOOP_DELAY_METRIC = 'lifeline_event_loop_delay_seconds';
@@ -116,6 +117,13 @@ interface RunningMonitor {
 
 const NS_PER_MS = 1e6;
 
+interface WindowStats {
+  p50: number;
+  p99: number;
+  max: number;
+  samples: number;
+}
+
 export class EventLoopWatch {
   private readonly probeMs: number;
   private readonly windowMs: number;
@@ -127,6 +135,7 @@ export class EventLoopWatch {
   private last = 0;
   private probe: NodeJS.Timeout | null = null;
   private readonly monitors: RunningMonitor[];
+  private stats?: { count: number; value: WindowStats };
 
   constructor(private readonly options: EventLoopWatchOptions) {
     this.probeMs = options.probeMs ?? probePeriod(options.monitors);
@@ -165,7 +174,16 @@ export class EventLoopWatch {
   }
 
   /** Quantiles (ms) over the sliding window, for the status API and tests. */
-  windowStats(): { p50: number; p99: number; max: number; samples: number } {
+  windowStats(): WindowStats {
+    // Merging the ring's histograms is most of a scrape's cost; the result changes only
+    // when a probe sample is recorded (the ring moves on only then too).
+    if (this.stats?.count !== this.count) {
+      this.stats = { count: this.count, value: this.computeWindowStats() };
+    }
+    return this.stats.value;
+  }
+
+  private computeWindowStats(): WindowStats {
     const merged = createHistogram();
     for (const h of this.ring) {
       merged.add(h);
@@ -234,14 +252,13 @@ export class EventLoopWatch {
     const name = EVENT_LOOP_DELAY_METRIC;
     const help =
       "Delay of the agent's main event loop (how late a periodic probe timer fired); quantiles over the last 30 s, 1 = maximum.";
-    const metric = {
+    registerComputed(registry, {
       name,
       help,
       type: 'summary',
-      aggregator: 'max',
-      get: async () => {
+      samples: () => {
         const s = this.windowStats();
-        const values = [
+        return [
           ...(
             [
               ['0.5', s.p50],
@@ -252,10 +269,7 @@ export class EventLoopWatch {
           { metricName: `${name}_sum`, labels: {}, value: this.sumSeconds },
           { metricName: `${name}_count`, labels: {}, value: this.count },
         ];
-        return { name, help, type: 'summary', values, aggregator: 'max' };
       },
-      reset: () => {},
-    };
-    registry.registerMetric(metric as unknown as Parameters<Registry['registerMetric']>[0]);
+    });
   }
 }

@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import { Counter } from 'prom-client';
 import { authenticate, requireRole } from './auth';
 import type { AgentContext } from './context';
+import { renderExposition } from './exposition';
 import { SnapshotCache } from './snapshot-cache';
 import { errorHandler } from './errors';
 import { configRoutes } from './routes/config';
@@ -48,7 +49,7 @@ export function createApp(ctx: AgentContext, options: ApiOptions): express.Expre
   const metrics: express.RequestHandler = async (_req, res, next) => {
     try {
       res.setHeader('Content-Type', ctx.registry.contentType);
-      res.end(await exposition.get(() => ctx.registry.metrics()));
+      res.end(await exposition.get(() => renderExposition(ctx.registry)));
     } catch (e) {
       next(e);
     }

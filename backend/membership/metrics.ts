@@ -14,8 +14,9 @@
  * Gauges and the counter are computed from the latest snapshot when scraped; seconds since
  * last heard are computed at scrape time, so they keep growing even if the snapshot is old.
  */
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { PACKET_RESULTS, SERVER_STATES, type MembershipSnapshot, type RttSample } from './types';
+import { Histogram, type Registry } from 'prom-client';
+import { registerComputed, type Sample } from '../metrics';
+import { PACKET_RESULTS, SERVER_STATES, type MembershipSnapshot, type PathSnapshot, type RttSample } from './types';
 
 export interface MetricsSource {
   snapshot(): MembershipSnapshot | null;
@@ -42,38 +43,32 @@ export interface MembershipMetrics {
 }
 
 export function registerMembershipMetrics(registry: Registry, source: MetricsSource): MembershipMetrics {
-  // Each metric registers itself (`registers`) and computes its values in `collect`, so
-  // nothing needs to hold on to it; dispose() removes them by name.
-  new Gauge({
+  // Every family but the histogram is computed from the latest snapshot when scraped;
+  // dispose() removes them by name.
+  const perPath = (value: (p: PathSnapshot, snap: MembershipSnapshot, now: number) => number) => (): Sample[] => {
+    const snap = source.snapshot();
+    if (snap === null) {
+      return [];
+    }
+    const now = source.now();
+    return snap.peers.flatMap((peer) =>
+      peer.paths.map((p) => ({
+        labels: { peer: peer.server, interconnect: String(p.interconnect) },
+        value: value(p, snap, now),
+      }))
+    );
+  };
+  registerComputed(registry, {
     name: 'lifeline_heartbeat_path_up',
     help: 'Whether a heartbeat arrived on the path (peer x LAN interconnect) within the heartbeat timeout.',
-    labelNames: ['peer', 'interconnect'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const peer of source.snapshot()?.peers ?? []) {
-        for (const p of peer.paths) {
-          this.set({ peer: peer.server, interconnect: String(p.interconnect) }, p.state === 'up' ? 1 : 0);
-        }
-      }
-    },
+    type: 'gauge',
+    samples: perPath((p) => (p.state === 'up' ? 1 : 0)),
   });
-  new Gauge({
+  registerComputed(registry, {
     name: 'lifeline_heartbeat_last_seen_seconds',
     help: 'Seconds since the last accepted heartbeat on the path (since the agent started, if none yet).',
-    labelNames: ['peer', 'interconnect'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      const snap = source.snapshot();
-      const now = source.now();
-      for (const peer of snap?.peers ?? []) {
-        for (const p of peer.paths) {
-          const since = p.lastHeardAt ?? snap!.startedAt;
-          this.set({ peer: peer.server, interconnect: String(p.interconnect) }, Math.max(0, now - since) / 1000);
-        }
-      }
-    },
+    type: 'gauge',
+    samples: perPath((p, snap, now) => Math.max(0, now - (p.lastHeardAt ?? snap.startedAt)) / 1000),
   });
   const rtt = new Histogram({
     name: 'lifeline_heartbeat_rtt_seconds',
@@ -82,41 +77,33 @@ export function registerMembershipMetrics(registry: Registry, source: MetricsSou
     buckets: RTT_BUCKETS,
     registers: [registry],
   });
-  new Counter({
+  registerComputed(registry, {
     name: 'lifeline_heartbeat_packets_total',
     help: 'Heartbeat packets by result: sent, send_failed, accepted, or the reason they were rejected.',
-    labelNames: ['result'] as const,
-    registers: [registry],
-    collect() {
-      // The counts live in the runtime; mirror them. A restart of the service starts them
-      // again at zero, which Prometheus handles as a counter reset.
-      this.reset();
+    type: 'counter',
+    // The counts live in the runtime; mirror them. A restart of the service starts them
+    // again at zero, which Prometheus handles as a counter reset.
+    samples: () => {
       const counters = source.snapshot()?.counters;
-      for (const result of PACKET_RESULTS) {
-        this.inc({ result }, counters?.[result] ?? 0);
-      }
+      return PACKET_RESULTS.map((result) => ({ labels: { result }, value: counters?.[result] ?? 0 }));
     },
   });
-  new Gauge({
+  registerComputed(registry, {
     name: 'lifeline_server_state',
     help: "Each server's state as seen by this agent (one-hot over the five states).",
-    labelNames: ['server', 'state'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
+    type: 'gauge',
+    samples: () => {
       const snap = source.snapshot();
       if (snap === null) {
-        return;
+        return [];
       }
       const states: Array<[string, string]> = [
         [snap.self, 'online'],
         ...snap.peers.map((p) => [p.server, p.state] as [string, string]),
       ];
-      for (const [server, current] of states) {
-        for (const state of SERVER_STATES) {
-          this.set({ server, state }, state === current ? 1 : 0);
-        }
-      }
+      return states.flatMap(([server, current]) =>
+        SERVER_STATES.map((state) => ({ labels: { server, state }, value: state === current ? 1 : 0 }))
+      );
     },
   });
   const observe = (s: RttSample) => rtt.observe({ peer: s.server, interconnect: String(s.interconnect) }, s.ms / 1000);
