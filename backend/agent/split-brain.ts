@@ -14,7 +14,9 @@
  * A fenced or presumed-down peer counts as running nothing (placement.ts `down`), so its
  * groups are taken over. A peer that left cleanly (it stopped its groups and said so on its
  * way out) is neither silent nor counted: stopping one agent for maintenance must not look
- * like a partition. Marks end when the peer is heard again with a new incarnation.
+ * like a partition. Marks end when the peer is heard again: a presumed-down peer as soon as
+ * it is (it was cut off, not restarted: its incarnation is the same), a fenced or departed
+ * peer with a new incarnation.
  */
 import { fenceActionFromConfig } from '../bmc';
 import type { ClusterConfig } from '../config/model';
@@ -49,6 +51,8 @@ export class SplitBrainGuard {
   private busy = false;
   /** Why this server may not start groups (it lost a partition), or null. */
   private lost: string | null = null;
+  /** The peers that were silent when this server lost. */
+  private lostTo = new Set<string>();
 
   constructor(private readonly options: SplitBrainOptions) {}
 
@@ -80,7 +84,7 @@ export class SplitBrainGuard {
     const peers = this.options.membership.snapshot()?.peers ?? [];
     for (const p of peers) {
       const m = this.marks.get(p.server);
-      if (m && p.state === 'online' && p.incarnation !== m.incarnation) {
+      if (m && p.state === 'online' && (m.why === 'presumed-down' || p.incarnation !== m.incarnation)) {
         this.marks.delete(p.server);
         this.options.log.info({ server: p.server, was: m.why }, 'peer is back');
       }
@@ -97,6 +101,17 @@ export class SplitBrainGuard {
       this.lost = null;
     }
     if (key === this.evaluatedFor || this.busy) {
+      return;
+    }
+    if (this.lost !== null && silent.length > 0 && silent.every((s) => this.lostTo.has(s))) {
+      // The other side is heard again a peer at a time: judged on this passing view, the rest
+      // would make the losing side a winner (presuming down, or fencing, a peer of the side
+      // that won). The loss ends when every peer is heard again.
+      return;
+    }
+    if (silent.length > 0 && peers.some((p) => p.state === 'suspect')) {
+      // The view is still changing: the peers beyond a cut fall silent a heartbeat apart, and
+      // one still suspect would be counted on this side, giving it a majority it does not have.
       return;
     }
     this.evaluatedFor = key;
@@ -136,18 +151,19 @@ export class SplitBrainGuard {
       `partition resolution: ${decision.verdict}; ${reason}`
     );
     if (decision.verdict === 'lose') {
-      await this.lose(decision, reason);
+      await this.lose(decision, reason, silent);
       return;
     }
     await Promise.all(silent.map((peer) => this.takeOut(peer, decision)));
   }
 
-  private async lose(decision: PartitionDecision, reason: string) {
+  private async lose(decision: PartitionDecision, reason: string, silent: string[]) {
     const action = this.options.config.partition.action;
     if (action === 'none') {
       return;
     }
     this.lost = `this server lost the partition resolution (${reason})`;
+    this.lostTo = new Set(silent);
     const stopped = await this.options.local.stopHeld('STOP');
     this.options.log.error(
       { action, groups: [...stopped.keys()], verdict: decision.verdict },
