@@ -51,7 +51,7 @@ export class SplitBrainGuard {
   private busy = false;
   /** Why this server may not start groups (it lost a partition), or null. */
   private lost: string | null = null;
-  /** The peers that were silent when this server lost. */
+  /** The peers that were silent when this server lost (whatever partition.action does). */
   private lostTo = new Set<string>();
 
   constructor(private readonly options: SplitBrainOptions) {}
@@ -93,17 +93,18 @@ export class SplitBrainGuard {
     const key = silent.join(',');
     if (
       silent.length === 0 &&
-      this.lost !== null &&
+      this.lostTo.size > 0 &&
       peers.every((p) => p.state === 'online' || this.marks.has(p.server))
     ) {
       this.options.log.warn({ was: this.lost }, 'partition healed: groups may start here again');
       this.record('informational', `partition healed: every peer is heard again`);
       this.lost = null;
+      this.lostTo = new Set();
     }
     if (key === this.evaluatedFor || this.busy) {
       return;
     }
-    if (this.lost !== null && silent.length > 0 && silent.every((s) => this.lostTo.has(s))) {
+    if (this.lostTo.size > 0 && silent.length > 0 && silent.every((s) => this.lostTo.has(s))) {
       // The other side is heard again a peer at a time: judged on this passing view, the rest
       // would make the losing side a winner (presuming down, or fencing, a peer of the side
       // that won). The loss ends when every peer is heard again.
@@ -159,11 +160,13 @@ export class SplitBrainGuard {
 
   private async lose(decision: PartitionDecision, reason: string, silent: string[]) {
     const action = this.options.config.partition.action;
+    // Remembered even when the action is none: a losing side must never judge again (and
+    // fence the winners) while the other side is heard back a peer at a time.
+    this.lostTo = new Set(silent);
     if (action === 'none') {
       return;
     }
     this.lost = `this server lost the partition resolution (${reason})`;
-    this.lostTo = new Set(silent);
     const stopped = await this.options.local.stopHeld('STOP');
     this.options.log.error(
       { action, groups: [...stopped.keys()], verdict: decision.verdict },
