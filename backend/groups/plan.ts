@@ -39,7 +39,6 @@ export function stopOrder(group: Pick<Group, 'resources'>): Resource[] {
   return startOrder(group).reverse();
 }
 
-
 /**
  * The longest a start (with the clean-up of a failed one) can take: every resource's
  * timeout, twice. Whoever waits for a start waits this long before giving up on it.
