@@ -9,12 +9,10 @@
 import type { BmcError, BmcPeerState } from '../bmc';
 import type { ClusterConfig } from '../config/model';
 import { isLanSilent, type HeartbeatSnapshot, type PathState, type PeerSummary, type ServerState } from '../membership';
+import type { GroupView } from '../groups/view';
 import type { MonitorState } from '../monitors/monitor-board';
 import { summariseMonitors, type MonitorSummary } from '../monitors/monitor-summary';
 import type { ConfigConflict } from './convergence-decision';
-
-export const GROUPS_NOT_TRACKED =
-  'group state and current server are not tracked yet: they come with the failover engine (state "unknown", currentServer null until then)';
 
 export type StatusPathState = PathState | 'self';
 
@@ -59,13 +57,11 @@ export interface StatusServer {
   config: { revision: number; hash: string } | null;
 }
 
-export interface StatusGroup {
-  name: string;
-  state: 'unknown';
-  currentServer: null;
-  startupServers: string[];
-  tracked: false;
-}
+/** A group in the status: where it runs as this agent sees the cluster (detail: GET /groups). */
+export type StatusGroup = Pick<
+  GroupView,
+  'name' | 'state' | 'currentServer' | 'holders' | 'startupServers' | 'local' | 'operation'
+>;
 
 export interface ClusterStatus {
   cluster: string;
@@ -83,7 +79,6 @@ export interface ClusterStatus {
   interconnects: Array<{ index: number; type: 'lan' | 'bmc'; port: number | null }>;
   servers: StatusServer[];
   groups: StatusGroup[];
-  groupsNote: string;
   /** One entry per monitor; the per-server states are GET /monitors. */
   monitors: MonitorSummary[];
   config: {
@@ -107,6 +102,7 @@ export interface StatusInput {
   /** null when no BMC interconnect is configured (no checker runs). */
   bmc: BmcPeerState[] | null;
   monitors: MonitorState[];
+  groups: GroupView[];
   conflicts: ConfigConflict[];
   /** The evidence reason of each peer's latest transition. */
   reasons?: Record<string, string>;
@@ -218,14 +214,15 @@ export function buildStatus(input: StatusInput): ClusterStatus {
     },
     interconnects: config.interconnects.map((ic, index) => ({ index, type: ic.type, port: ic.port ?? null })),
     servers,
-    groups: config.groups.map((g) => ({
+    groups: input.groups.map((g) => ({
       name: g.name,
-      state: 'unknown',
-      currentServer: null,
-      startupServers: g.startupServers ?? config.servers.map((s) => s.name),
-      tracked: false,
+      state: g.state,
+      currentServer: g.currentServer,
+      holders: g.holders,
+      startupServers: g.startupServers,
+      local: g.local,
+      operation: g.operation,
     })),
-    groupsNote: GROUPS_NOT_TRACKED,
     monitors: summariseMonitors(input.monitors),
     config: {
       revision: input.current.revision,

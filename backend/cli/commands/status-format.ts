@@ -10,7 +10,7 @@ export type TimeFormat = (epochMs: number) => string;
 
 export const clockTime: TimeFormat = (ms) => new Date(ms).toTimeString().slice(0, 8);
 
-function table(rows: string[][]): string[] {
+export function table(rows: string[][]): string[] {
   const width = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows.map((r) =>
     r
@@ -21,6 +21,9 @@ function table(rows: string[][]): string[] {
 }
 
 const PATH: Record<StatusPathState, string> = { up: 'up', down: 'DOWN', pending: 'wait', self: '-' };
+
+/** Group states an operator must look at (an offline group may be deliberately stopped). */
+const ATTENTION_GROUP_STATES = new Set(['start-failed', 'stop-failed', 'unreachable', 'conflict']);
 
 /** "1 error, 31 normal": the statuses that occur, most severe first. */
 function counts(c: MonitorSummary['counts']): string {
@@ -45,6 +48,11 @@ export function statusProblems(s: ClusterStatus): string[] {
       if (on.status === 'error') {
         problems.push(`monitor ${m.name} on ${on.server} is in error`);
       }
+    }
+  }
+  for (const g of s.groups) {
+    if (ATTENTION_GROUP_STATES.has(g.state)) {
+      problems.push(`group ${g.name} is ${g.state}${g.holders.length > 0 ? ` (${g.holders.join(', ')})` : ''}`);
     }
   }
   for (const c of s.config.conflicts) {
@@ -80,11 +88,10 @@ export function formatStatus(s: ClusterStatus, time: TimeFormat = clockTime): st
   if (s.groups.length > 0) {
     out.push(
       ...table([
-        ['GROUP', 'STATE', 'CURRENT'],
-        ...s.groups.map((g) => [`  ${g.name}`, g.state, g.currentServer ?? '-']),
+        ['GROUP', 'STATE', 'CURRENT', 'OPERATION'],
+        ...s.groups.map((g) => [`  ${g.name}`, g.state, g.currentServer ?? '-', g.operation ?? '']),
       ])
     );
-    out.push('  (group state and current server: not tracked until the failover engine lands)');
   } else {
     out.push('GROUP: none configured');
   }

@@ -1,5 +1,6 @@
 import { buildStatus } from '../../../backend/agent/status';
 import { formatStatus, statusProblems } from '../../../backend/cli/commands/status-format';
+import { groupViews } from '../../../backend/groups/view';
 import { cluster, peer, snapshot } from './fixtures';
 
 const time = (ms: number) => `t${ms % 1000}`;
@@ -31,6 +32,15 @@ function status(peers = [peer('server2'), peer('server3', { state: 'hung-or-part
         reason: 'started',
       })),
     ],
+    groups: groupViews(
+      {
+        config: cluster(),
+        self: 'server1',
+        local: [{ group: 'failover1', state: 'offline', since: 1, reason: '', resources: [] }],
+        peers: peers.map((p) => ({ server: p.server, state: p.state, holds: p.server === 'server3' ? ['failover1'] : [] })),
+      },
+      () => undefined
+    ),
     conflicts: [],
     startedAt: 1_700_000_000_000,
     monoNow: 2000,
@@ -49,9 +59,8 @@ describe('lifeline status table', () => {
         '  server2  online               t100   up    up    wait  unknown  heard on lan0, lan1',
         '  server3  hung-or-partitioned  t100   up    up    wait  unknown  no heartbeat on any path; BMC reports power on',
         '',
-        'GROUP        STATE    CURRENT',
-        '  failover1  unknown  -',
-        '  (group state and current server: not tracked until the failover engine lands)',
+        'GROUP        STATE        CURRENT  OPERATION',
+        '  failover1  unreachable  server3',
         '',
         'MONITOR      STATUS     SINCE  SERVERS / REASON',
         '  userw      error             1 error, 1 suspended, 1 normal',
@@ -67,6 +76,7 @@ describe('lifeline status table', () => {
     expect(statusProblems(status())).toEqual([
       'server server3 is hung-or-partitioned',
       'monitor userw on server1 is in error',
+      'group failover1 is unreachable (server3)',
     ]);
   });
 });
