@@ -32,7 +32,12 @@ function loopbackMaxConfig() {
     addresses: Object.fromEntries(c.servers.map((s, i) => [s.name, `127.0.${10 + k}.${i + 1}`])),
   }));
   c.fencing = { action: 'none' };
-  c.groups.forEach((g, i) => (g.resources[0].address = `127.0.3.${(i % 250) + 1}`));
+  // Nothing starts: the bench measures the API, and a floating IP would touch a real interface.
+  c.groups.forEach((g, i) => {
+    g.autoStart = false;
+    g.resources[0].address = `127.0.3.${(i % 250) + 1}`;
+    g.resources[0].interface = 'lo';
+  });
   c.monitors.forEach((m) => {
     if (m.type === 'message-receive') {
       m.perServer = Object.fromEntries(c.servers.map((s, i) => [s.name, { keyword: `127.0.2.${i + 1}:11162` }]));

@@ -107,10 +107,11 @@ export class Agent {
     // Event-loop delay is lifeline_event_loop_delay_seconds (userw.ts). prom-client's own
     // sampler (a 100 Hz timer by default) cost 0.6 % of a core in an idle agent and its
     // min/max/mean/p50/p90/p99 gauges include the sampling period; it cannot be left out of
-    // collectDefaultMetrics, so it runs at 1 Hz and those gauges are dropped.
+    // collectDefaultMetrics, so it runs at 1 Hz and its gauges (the lag itself included:
+    // the summary replaces it) are dropped.
     collectDefaultMetrics({ register: this.registry, prefix: 'lifeline_', eventLoopMonitoringPrecision: 1000 });
-    for (const stat of ['min', 'max', 'mean', 'stddev', 'p50', 'p90', 'p99']) {
-      this.registry.removeSingleMetric(`lifeline_nodejs_eventloop_lag_${stat}_seconds`);
+    for (const stat of ['', '_min', '_max', '_mean', '_stddev', '_p50', '_p90', '_p99']) {
+      this.registry.removeSingleMetric(`lifeline_nodejs_eventloop_lag${stat}_seconds`);
     }
     // Gauges that prom-client names like counters (`_total`): promtool rejects them.
     for (const what of ['handles', 'requests', 'resources']) {

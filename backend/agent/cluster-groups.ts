@@ -44,6 +44,9 @@ export interface ClusterGroupsOptions {
   announceLeaving: (incarnation: string) => Promise<void>;
 }
 
+/** Groups started at once when the cluster comes up. */
+const AUTO_START_CONCURRENCY = 4;
+
 export class ClusterGroups {
   readonly local: LocalGroups;
   readonly operations: GroupOperations;
@@ -154,8 +157,8 @@ export class ClusterGroups {
       return;
     }
     this.guard.tick();
-    if (this.guard.blocked() !== null) {
-      return; // the losing side of a partition starts nothing
+    if (this.guard.blocked() !== null || this.guard.deciding()) {
+      return; // the losing side of a partition starts nothing, and nobody before the verdict
     }
     const input = this.placement();
     trackHolders(input, this.lastHolders);
@@ -170,9 +173,7 @@ export class ClusterGroups {
       membershipSettled(input.peers, m.heartbeat.now() - this.startedAt, m.timing.timeoutMs)
     ) {
       this.autoStarted = true;
-      for (const group of autoStartGroups(input)) {
-        this.act(group, 'automatic start', { server: this.options.self, requestedBy: 'auto-start' });
-      }
+      void this.startAll(autoStartGroups(input));
     }
     for (const { group, from } of orphanedGroups(input, this.lastHolders)) {
       if (this.operations.running(group) === undefined && this.givenUp.get(group) !== from) {
@@ -219,18 +220,30 @@ export class ClusterGroups {
     this.released = true;
   }
 
-  private act(group: string, what: string, options: Parameters<GroupOperations['start']>[1]) {
-    this.operations.start(group, options).then(
-      (o) => this.options.log[o.ok ? 'info' : 'error']({ group, detail: o.detail }, what),
-      (e) => this.options.log.warn({ group, err: (e as Error).message }, `${what} refused`)
-    );
+  /**
+   * Starts the automatic groups a few at a time: a maximum-size cluster may start dozens
+   * here at once, and spawning all their scripts together would stall the event loop the
+   * API and recovery share.
+   */
+  private async startAll(groups: string[]) {
+    const queue = [...groups];
+    const worker = async () => {
+      for (let group = queue.shift(); group !== undefined; group = queue.shift()) {
+        try {
+          const o = await this.operations.start(group, { server: this.options.self, requestedBy: 'auto-start' });
+          this.options.log[o.ok ? 'info' : 'error']({ group, detail: o.detail }, 'automatic start');
+        } catch (e) {
+          this.options.log.warn({ group, err: (e as Error).message }, 'automatic start refused');
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(AUTO_START_CONCURRENCY, queue.length) }, worker));
   }
 
   private wire() {
     const { log, events, self, membership } = this.options;
-    const metrics = new GroupMetrics(this.options.registry, this.options.config.groups);
+    const metrics = new GroupMetrics(this.options.registry, () => this.local.states());
     this.local.on('change', (c) => {
-      metrics.onChange(c);
       const held = this.local.held();
       this.heldFile.write(held);
       membership.updateSummary({ groups: held });

@@ -137,6 +137,13 @@ export class ConfigApplier {
   }
 
   commit(revision: number, hash: string, from: string): StoredRevision | undefined {
+    // The coordinator stores first and its heartbeats announce the revision at once, so
+    // convergence may have fetched and stored this very revision before the commit came.
+    const current = this.current();
+    if (current.revision === revision && current.hash === hash) {
+      this.abort(revision, hash);
+      return current;
+    }
     const l = this.lease;
     if (!l || l.revision !== revision || l.hash !== hash || l.expires < this.now()) {
       return undefined;

@@ -49,6 +49,8 @@ export class SplitBrainGuard {
   private readonly marks = new Map<string, Mark>();
   private evaluatedFor = '';
   private busy = false;
+  /** Silent peers wait for a verdict (the view is still changing). */
+  private unsettled = false;
   /** Why this server may not start groups (it lost a partition), or null. */
   private lost: string | null = null;
   /** The peers that were silent when this server lost (whatever partition.action does). */
@@ -63,6 +65,14 @@ export class SplitBrainGuard {
    */
   down(): string[] {
     return [...this.marks].filter(([, m]) => m.why !== 'left').map(([server]) => server);
+  }
+
+  /**
+   * A verdict is pending or being carried out (probes, fence delay, fencing): nothing should
+   * start here until it is known which side this server is on.
+   */
+  deciding(): boolean {
+    return this.busy || this.unsettled;
   }
 
   /** Why starting groups here is refused, or null. */
@@ -90,6 +100,7 @@ export class SplitBrainGuard {
       }
     }
     const silent = peers.filter((p) => SILENT.has(p.state) && !this.marks.has(p.server)).map((p) => p.server);
+    this.unsettled = false;
     const key = silent.join(',');
     if (
       silent.length === 0 &&
@@ -111,6 +122,7 @@ export class SplitBrainGuard {
       return;
     }
     if (silent.length > 0 && peers.some((p) => p.state === 'suspect')) {
+      this.unsettled = true;
       // The view is still changing: the peers beyond a cut fall silent a heartbeat apart, and
       // one still suspect would be counted on this side, giving it a majority it does not have.
       return;

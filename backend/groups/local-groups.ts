@@ -116,6 +116,11 @@ export class LocalGroups extends EventEmitter<LocalGroupsEvents> {
     return [...this.entries.values()].map((e) => structuredClone(e.status));
   }
 
+  /** Each group's state here, without the detail (cheap enough for every scrape). */
+  states(): Array<{ group: string; state: LocalGroupState }> {
+    return [...this.entries.values()].map((e) => ({ group: e.group.name, state: e.status.state }));
+  }
+
   /** Groups whose resources may be active here: what heartbeats announce as held. */
   held(): string[] {
     return [...this.entries.values()].filter((e) => HOLDING_STATES.has(e.status.state)).map((e) => e.group.name);

@@ -4,24 +4,27 @@
  * Each agent reports its own groups; summed over instances they give the cluster view
  * (a group online on two instances at once is the conflict alerts look for).
  */
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { Group } from '../config/model';
-import type { GroupChange, LocalGroupState, ResourceOutcome } from './local-groups';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { registerComputed } from '../metrics';
+import type { LocalGroupState, ResourceOutcome } from './local-groups';
 
 const STATES: LocalGroupState[] = ['offline', 'starting', 'online', 'stopping', 'start-failed', 'stop-failed'];
 
 export class GroupMetrics {
-  private readonly state: Gauge<'group' | 'state'>;
   private readonly actions: Counter<'group' | 'resource' | 'action' | 'result'>;
   private readonly duration: Histogram<'type' | 'action'>;
 
-  constructor(registry: Registry, groups: Group[]) {
+  /** `groups`: this server's groups as they are now (read at each scrape). */
+  constructor(registry: Registry, groups: () => Array<{ group: string; state: LocalGroupState }>) {
     const registers = [registry];
-    this.state = new Gauge({
+    registerComputed(registry, {
       name: 'lifeline_group_state',
       help: 'State of each failover group on this server (1 for the current state, 0 for the others).',
-      labelNames: ['group', 'state'],
-      registers,
+      type: 'gauge',
+      samples: () =>
+        groups().flatMap((g) =>
+          STATES.map((state) => ({ labels: { group: g.group, state }, value: g.state === state ? 1 : 0 }))
+        ),
     });
     this.actions = new Counter({
       name: 'lifeline_resource_actions_total',
@@ -36,21 +39,10 @@ export class GroupMetrics {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers,
     });
-    for (const g of groups) {
-      this.setState(g.name, 'offline');
-    }
   }
-
-  readonly onChange = (c: GroupChange) => this.setState(c.group, c.to);
 
   readonly onResource = (o: ResourceOutcome) => {
     this.actions.labels(o.group, o.resource, o.action, o.result.ok ? 'success' : 'failure').inc();
     this.duration.labels(o.type, o.action).observe(o.result.durationMs / 1000);
   };
-
-  private setState(group: string, current: LocalGroupState) {
-    for (const s of STATES) {
-      this.state.labels(group, s).set(s === current ? 1 : 0);
-    }
-  }
 }

@@ -52,6 +52,22 @@ function cluster() {
 }
 
 describe('ConfigApplier (two-phase, in memory)', () => {
+  test('a peer that already fetched the revision through convergence counts it as committed', async () => {
+    const c = cluster();
+    const server2 = c.nodes.get('server2')!;
+    // Convergence wins the race: the moment server1 stores revision 2, server2 fetches it.
+    const realCommit = server2.applier.commit.bind(server2.applier);
+    server2.applier.commit = (revision, hash, from) => {
+      const coordinator = c.nodes.get('server1')!.store.current()!;
+      server2.store.apply(coordinator.config, 'peer:server1 (convergence)', coordinator.revision);
+      return realCommit(revision, hash, from);
+    };
+    const r = await c.nodes.get('server1')!.applier.apply(cfg('v2'), 1, 'api:admin');
+    expect(r.committed).toEqual(['server1', 'server2', 'server3']);
+    expect(c.revisions()).toEqual([2, 2, 2]);
+    c.cleanup();
+  });
+
   test('every agent stores the new revision', async () => {
     const c = cluster();
     const r = await c.nodes.get('server1')!.applier.apply(cfg('v2'), 1, 'api:admin');
