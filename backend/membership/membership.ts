@@ -152,12 +152,13 @@ export class Membership implements TransportSink {
     if (problem !== null) {
       throw new TypeError(`invalid heartbeat summary: ${problem}`);
     }
-    const changed =
-      String(summary.groups) !== String(this.summary.groups) || summary.revision !== this.summary.revision;
+    const groupsChanged = String(summary.groups) !== String(this.summary.groups);
     this.summary = { revision: summary.revision, hash: summary.hash, groups: [...summary.groups] };
     // Peers learn at once that a group was released or taken (a move's next step waits for
-    // it) or that a revision is new; the regular cadence carries on unchanged.
-    if (changed && this.running) {
+    // it); the regular cadence carries on unchanged. A new revision waits for the next round:
+    // the two-phase apply tells the peers itself, and announcing it at once only sends them
+    // fetching it through convergence while the commit is on its way.
+    if (groupsChanged && this.running) {
       this.sendRound(this.clock.now());
     }
   }
