@@ -145,6 +145,8 @@ describe('heartbeat service over UDP on loopback (worker threads)', () => {
     const config = loopbackConfig({ groups: ['failover1', 'failover2'] });
     const a = await startService(config, 'server1');
     const b = await startService(config, 'server2');
+    // Once they hear each other: a change of groups goes out at once, with whom b hears then.
+    await waitFor('online', () => allOnline([a.service, b.service]));
     b.service.updateSummary({ revision: 12, hash: 'ab'.repeat(32), groups: ['failover1'] });
     await waitFor('summary at server1', () => a.service.snapshot()!.peers[0].summary?.revision === 12);
     expect(a.service.snapshot()!.peers[0].summary).toEqual({
