@@ -119,11 +119,15 @@ export async function startAgent(
   };
 }
 
-/** Polls until `check` returns a value other than undefined (or throws after `ms`). */
+/**
+ * Polls until `check` returns a value other than undefined (or throws after `ms`, with the
+ * last error and, if given, `diagnostics()`: logs or state that say why).
+ */
 export async function eventually<T>(
   check: () => Promise<T | undefined> | T | undefined,
   ms = 5000,
-  what = 'condition'
+  what = 'condition',
+  options: { intervalMs?: number; diagnostics?: () => string } = {}
 ): Promise<T> {
   const deadline = Date.now() + ms;
   let last: unknown;
@@ -137,9 +141,10 @@ export async function eventually<T>(
       last = e;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+      const why = options.diagnostics ? `\n${options.diagnostics()}` : '';
+      throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}${why}`);
     }
-    await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, options.intervalMs ?? 25));
   }
 }
 

@@ -13,6 +13,13 @@
 import path from 'node:path';
 import type { ActionResult } from '../../../backend/groups/resources/types';
 import { createLab, type NetnsLab } from '../../support/netns';
+import {
+  addresses as addressesOf,
+  inHost as inHostOf,
+  mac as macOf,
+  neighbour as neighbourOf,
+  reach as reachOf,
+} from '../../support/netns-agents';
 
 const CHILD = path.resolve(__dirname, '..', 'children', 'floating-ip.js');
 const VIP = '10.231.1.100';
@@ -28,38 +35,12 @@ function driver(host: number, action: 'start' | 'stop', address = VIP, prefix = 
   return JSON.parse(r.stdout) as ActionResult;
 }
 
-function inHost(host: number, argv: string[]): string {
-  const r = lab.exec(lab.host(host), argv);
-  if (r.code !== 0) {
-    throw new Error(`${argv.join(' ')} in host${host} exited ${r.code}: ${r.stderr}`);
-  }
-  return r.stdout;
-}
-
-/** Usable (not tentative) addresses on host's eth1, as address/prefix. */
-function addresses(host: number): string[] {
-  const links = JSON.parse(inHost(host, ['ip', '-j', 'addr', 'show', 'dev', 'eth1'])) as Array<{
-    addr_info: Array<{ local: string; prefixlen: number; tentative?: boolean }>;
-  }>;
-  return links.flatMap((l) => l.addr_info.filter((a) => !a.tentative).map((a) => `${a.local}/${a.prefixlen}`));
-}
-
-const mac = (host: number) => inHost(host, ['cat', '/sys/class/net/eth1/address']).trim();
-
-function neighbour(host: number, address: string): string | undefined {
-  const entries = JSON.parse(inHost(host, ['ip', '-j', 'neigh', 'show', address, 'dev', 'eth1'])) as Array<{
-    lladdr?: string;
-  }>;
-  return entries[0]?.lladdr;
-}
-
-const PROBE = `const s = require('node:net').connect(9, process.argv[1]);
-s.setTimeout(2000, () => { console.log('timeout'); s.destroy(); });
-s.on('connect', () => { console.log('connected'); s.destroy(); });
-s.on('error', (e) => console.log(e.code));`;
-
-/** 'ECONNREFUSED' when the address's holder answered. */
-const reach = (host: number, address: string) => inHost(host, [process.execPath, '-e', PROBE, address]).trim();
+// The helpers, bound to this lab and interface.
+const inHost = (host: number, argv: string[]) => inHostOf(lab, host, argv);
+const addresses = (host: number) => addressesOf(lab, host, 'eth1');
+const mac = (host: number) => macOf(lab, host, 'eth1');
+const neighbour = (host: number, address: string) => neighbourOf(lab, host, address, 'eth1');
+const reach = (host: number, address: string) => reachOf(lab, host, address);
 
 beforeAll(() => {
   lab = createLab(3, 1);

@@ -28,8 +28,21 @@ import type { ClusterStatus } from '../../../backend/agent/status';
 import { createToken } from '../../../backend/api/tokens';
 import type { Outcome } from '../../../backend/groups/operations';
 import type { GroupView } from '../../../backend/groups/view';
-import { CLI } from '../../support/paths';
+import { eventually } from '../../support/agent';
 import { createLab, type CommandResult, type NetnsLab } from '../../support/netns';
+import {
+  addresses as addressesOf,
+  agentLog,
+  inHost as inHostOf,
+  jsonOf,
+  lifelineIn,
+  logTails,
+  mac as macOf,
+  neighbour as neighbourOf,
+  reach as reachOf,
+  spawnAgentIn,
+  waitListening,
+} from '../../support/netns-agents';
 
 const VIP = '10.231.1.100';
 const CIDR = `${VIP}/24`;
@@ -46,7 +59,7 @@ const journal = path.join(dir, 'journal');
 const tokenFile = path.join(dir, 'operator.token');
 const operator = createToken('netns-operator', 'operator');
 const agents: Record<string, ChildProcess> = {};
-const logFile = (server: string) => path.join(dir, `${server}.log`);
+const logFile = (server: string) => agentLog(dir, server);
 
 // Written by the exec resource: who ran what, and whether the floating address was on eth1 then.
 const vipHere = `if ip -o -4 addr show dev ${IFACE} | grep -qF " ${CIDR} "; then v=yes; else v=no; fi`;
@@ -86,60 +99,22 @@ function config(l: NetnsLab) {
 const hostOf = (server: string) => SERVERS.indexOf(server) + 1;
 const apiUrl = (server: string) => `http://${lab.address(hostOf(server), 1)}:${API_PORT}`;
 
-function inHost(host: number, argv: string[]): string {
-  const r = lab.exec(lab.host(host), argv);
-  if (r.code !== 0) {
-    throw new Error(`${argv.join(' ')} in host${host} exited ${r.code}: ${r.stderr}`);
-  }
-  return r.stdout;
-}
+const inHost = (host: number, argv: string[]) => inHostOf(lab, host, argv);
 
 /** `lifeline <args>` run inside host `host`'s namespace against `server`'s agent. */
-function cli(host: number, server: string, args: string[]): CommandResult {
-  return lab.exec(
-    lab.host(host),
-    [process.execPath, CLI, ...args, '--url', apiUrl(server), '--token-file', tokenFile],
-    { timeoutMs: 40_000 }
-  );
-}
-
-function json<T>(r: CommandResult, what: string, codes = [0]): T {
-  if (!codes.includes(r.code ?? -1)) {
-    throw new Error(`${what} exited ${r.code}: ${r.stderr}${r.stdout}`);
-  }
-  return JSON.parse(r.stdout) as T;
-}
+const cli = (host: number, server: string, args: string[]): CommandResult =>
+  lifelineIn(lab, host, { url: apiUrl(server), tokenFile }, args, 40_000);
 
 /** web as `server`'s agent sees it, asked from inside `host`. */
 const web = (host: number, server: string) =>
-  json<{ groups: GroupView[] }>(cli(host, server, ['group', 'list', '--json']), 'group list').groups.find(
+  jsonOf<{ groups: GroupView[] }>(cli(host, server, ['group', 'list', '--json']), 'group list').groups.find(
     (g) => g.name === 'web'
   )!;
 
-/** Usable addresses on the host's network 1 interface, as address/prefix. */
-function addresses(host: number): string[] {
-  const links = JSON.parse(inHost(host, ['ip', '-j', 'addr', 'show', 'dev', IFACE])) as Array<{
-    addr_info: Array<{ local: string; prefixlen: number; tentative?: boolean }>;
-  }>;
-  return links.flatMap((l) => l.addr_info.filter((a) => !a.tentative).map((a) => `${a.local}/${a.prefixlen}`));
-}
-
-const mac = (host: number) => inHost(host, ['cat', `/sys/class/net/${IFACE}/address`]).trim();
-
-function neighbour(host: number, address: string): string | undefined {
-  const entries = JSON.parse(inHost(host, ['ip', '-j', 'neigh', 'show', address, 'dev', IFACE])) as Array<{
-    lladdr?: string;
-  }>;
-  return entries[0]?.lladdr;
-}
-
-const PROBE = `const s = require('node:net').connect(9, process.argv[1]);
-s.setTimeout(2000, () => { console.log('timeout'); s.destroy(); });
-s.on('connect', () => { console.log('connected'); s.destroy(); });
-s.on('error', (e) => console.log(e.code));`;
-
-/** 'ECONNREFUSED' when the address's holder answered. */
-const reach = (host: number, address: string) => inHost(host, [process.execPath, '-e', PROBE, address]).trim();
+const addresses = (host: number) => addressesOf(lab, host, IFACE);
+const mac = (host: number) => macOf(lab, host, IFACE);
+const neighbour = (host: number, address: string) => neighbourOf(lab, host, address, IFACE);
+const reach = (host: number, address: string) => reachOf(lab, host, address);
 
 const journalLines = () => (fs.existsSync(journal) ? fs.readFileSync(journal, 'utf8').trim().split('\n') : []);
 
@@ -153,28 +128,9 @@ function resourceLogs(server: string, resource: string, action: 'start' | 'stop'
     .filter((l) => l.resource === resource && l.action === action);
 }
 
-/** Polls `check` (which may throw while the condition does not hold yet) until it returns a value. */
-async function until<T>(what: string, check: () => T | undefined, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = check();
-      if (v !== undefined) {
-        return v;
-      }
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) {
-      const tail = (s: string) =>
-        fs.existsSync(logFile(s)) ? fs.readFileSync(logFile(s), 'utf8').trim().split('\n').slice(-30).join('\n') : '';
-      const logs = SERVERS.map((s) => `--- ${s} (last lines)\n${tail(s)}`);
-      throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}\n${logs.join('\n')}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Polls `check` (which may throw while the condition does not hold yet), with the agents' logs on timeout. */
+const until = <T>(what: string, check: () => T | undefined, ms: number) =>
+  eventually(check, ms, what, { intervalMs: 100, diagnostics: () => logTails(dir, SERVERS) });
 
 let spawnedAt = 0;
 
@@ -185,36 +141,9 @@ beforeAll(async () => {
   fs.writeFileSync(tokenFile, operator.token, { mode: 0o600 });
   spawnedAt = Date.now();
   for (const s of SERVERS) {
-    agents[s] = lab.spawnIn(
-      lab.host(hostOf(s)),
-      [
-        process.execPath,
-        CLI,
-        'agent',
-        '--config',
-        path.join(dir, 'cluster.yaml'),
-        '--server',
-        s,
-        '--state-dir',
-        path.join(dir, s),
-        '--tokens',
-        path.join(dir, 'tokens.yaml'),
-      ],
-      { logFile: logFile(s), env: { LIFELINE_CLUSTER_SECRET: 'netns-groups-secret' } }
-    );
+    agents[s] = spawnAgentIn(lab, hostOf(s), dir, s, 'netns-groups-secret');
   }
-  // Ready when each agent logs that its API listens (no request from the root namespace).
-  await until(
-    'both agents listening',
-    () => {
-      const text = SERVERS.map((s) => (fs.existsSync(logFile(s)) ? fs.readFileSync(logFile(s), 'utf8') : ''));
-      if (text.some((t) => t.includes('"level":60'))) {
-        throw new Error('an agent could not start');
-      }
-      return text.every((t) => t.includes('"msg":"API listening"')) ? true : undefined;
-    },
-    15_000
-  );
+  await waitListening(SERVERS.map(logFile));
 }, 30_000);
 
 afterAll(async () => {
@@ -258,7 +187,7 @@ describe('a group with a floating IP, moved by agents in network namespaces', ()
     const t0 = performance.now();
     const r = cli(CLIENT, 'server1', ['group', 'move', 'web', '--json']);
     const moveMs = Math.round(performance.now() - t0);
-    const outcome = json<Outcome & { done: boolean }>(r, 'group move');
+    const outcome = jsonOf<Outcome & { done: boolean }>(r, 'group move');
     expect(r.stderr).toBe('');
     expect(outcome).toMatchObject({ done: true, ok: true, server: 'server2' });
     expect(outcome.steps.map((s) => [s.action, s.server, s.ok])).toEqual([
@@ -320,7 +249,7 @@ describe('a group with a floating IP, moved by agents in network namespaces', ()
     await until(
       'server1 sees server2 down',
       () => {
-        const s = json<ClusterStatus>(cli(1, 'server1', ['status', '--json']), 'status', [0, 6]);
+        const s = jsonOf<ClusterStatus>(cli(1, 'server1', ['status', '--json']), 'status', [0, 6]);
         const peer = s.servers.find((x) => x.name === 'server2')!;
         return peer.state !== 'online' && peer.state !== 'suspect' ? true : undefined;
       },

@@ -12,8 +12,8 @@ import path from 'node:path';
 import { dump } from 'js-yaml';
 import type { ClusterStatus } from '../../../backend/agent/status';
 import { createToken } from '../../../backend/api/tokens';
-import { CLI } from '../../support/paths';
 import { createLab, type NetnsLab } from '../../support/netns';
+import { agentLog, jsonOf, lifelineIn, spawnAgentIn, waitListening } from '../../support/netns-agents';
 
 const HOSTS = 3;
 const INTERVAL = 200;
@@ -46,20 +46,8 @@ function config(l: NetnsLab) {
 /** `lifeline status --json` run inside host n's namespace against its own agent. */
 function statusFrom(n: number): ClusterStatus {
   const l = lab!;
-  const r = l.exec(l.host(n), [
-    process.execPath,
-    CLI,
-    'status',
-    '--json',
-    '--url',
-    `http://${l.address(n, 1)}:${API_PORT}`,
-    '--token-file',
-    tokenFile,
-  ]);
-  if (r.code !== 0 && r.code !== 6) {
-    throw new Error(`status in ${l.host(n)} exited ${r.code}: ${r.stderr}`);
-  }
-  return JSON.parse(r.stdout) as ClusterStatus;
+  const r = lifelineIn(l, n, { url: `http://${l.address(n, 1)}:${API_PORT}`, tokenFile }, ['status', '--json']);
+  return jsonOf<ClusterStatus>(r, `status in ${l.host(n)}`, [0, 6]);
 }
 
 function peersOf(s: ClusterStatus) {
@@ -90,39 +78,8 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(dir, 'cluster.yaml'), dump(config(lab)));
   fs.writeFileSync(path.join(dir, 'tokens.yaml'), dump([viewer.entry]));
   fs.writeFileSync(tokenFile, viewer.token, { mode: 0o600 });
-  const logs = servers.map((s) => path.join(dir, `${s}.log`));
-  servers.forEach((s, i) =>
-    lab!.spawnIn(
-      lab!.host(i + 1),
-      [
-        process.execPath,
-        CLI,
-        'agent',
-        '--config',
-        path.join(dir, 'cluster.yaml'),
-        '--server',
-        s,
-        '--state-dir',
-        path.join(dir, s),
-        '--tokens',
-        path.join(dir, 'tokens.yaml'),
-      ],
-      { logFile: logs[i], env: { LIFELINE_CLUSTER_SECRET: 'netns-secret' } }
-    )
-  );
-  // Ready when each agent logs that its API listens (no request from the root namespace).
-  const deadline = Date.now() + 15_000;
-  for (let i = 0; i < 300; i++) {
-    const text = logs.map((f) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : ''));
-    if (text.every((t) => t.includes('"msg":"API listening"'))) {
-      return;
-    }
-    const failed = text.find((t) => t.includes('"level":60'));
-    if (failed || Date.now() > deadline) {
-      throw new Error(`agents did not start:\n${text.join('\n---\n')}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  servers.forEach((s, i) => spawnAgentIn(lab!, i + 1, dir, s, 'netns-secret'));
+  await waitListening(servers.map((s) => agentLog(dir, s)));
 }, 30_000);
 
 afterAll(async () => {

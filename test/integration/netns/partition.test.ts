@@ -32,8 +32,9 @@ import { createToken } from '../../../backend/api/tokens';
 import type { StoredEvent } from '../../../backend/events/event-log';
 import type { Outcome } from '../../../backend/groups/operations';
 import type { GroupView } from '../../../backend/groups/view';
-import { CLI } from '../../support/paths';
+import { eventually } from '../../support/agent';
 import { createLab, type CommandResult, type NetnsLab } from '../../support/netns';
+import { agentLog, jsonOf, lifelineIn, logTails, spawnAgentIn, waitListening } from '../../support/netns-agents';
 
 const SERVERS = ['server1', 'server2', 'server3'];
 const API_PORT = 29421;
@@ -48,7 +49,7 @@ const markers = path.join(dir, 'markers');
 const journal = path.join(dir, 'journal');
 const tokenFile = path.join(dir, 'operator.token');
 const operator = createToken('netns-operator', 'operator');
-const logFile = (server: string) => path.join(dir, `${server}.log`);
+const logFile = (server: string) => agentLog(dir, server);
 const hostOf = (server: string) => SERVERS.indexOf(server) + 1;
 
 function config(l: NetnsLab) {
@@ -91,26 +92,14 @@ function config(l: NetnsLab) {
 const apiUrl = (server: string) => `http://${lab.address(hostOf(server), 1)}:${API_PORT}`;
 
 /** `lifeline <args>` against `server`'s agent, run inside that server's own host. */
-function cli(server: string, args: string[]): CommandResult {
-  return lab.exec(
-    lab.host(hostOf(server)),
-    [process.execPath, CLI, ...args, '--url', apiUrl(server), '--token-file', tokenFile],
-    { timeoutMs: 20_000 }
-  );
-}
-
-function json<T>(r: CommandResult, what: string, codes = [0]): T {
-  if (!codes.includes(r.code ?? -1)) {
-    throw new Error(`${what} exited ${r.code}: ${r.stderr}${r.stdout}`);
-  }
-  return JSON.parse(r.stdout) as T;
-}
+const cli = (server: string, args: string[]): CommandResult =>
+  lifelineIn(lab, hostOf(server), { url: apiUrl(server), tokenFile }, args);
 
 const groups = (server: string) =>
-  json<{ groups: GroupView[] }>(cli(server, ['group', 'list', '--json']), `group list on ${server}`).groups;
+  jsonOf<{ groups: GroupView[] }>(cli(server, ['group', 'list', '--json']), `group list on ${server}`).groups;
 
 const peerStates = (server: string) =>
-  json<ClusterStatus>(cli(server, ['status', '--json']), `status on ${server}`, [0, 6])
+  jsonOf<ClusterStatus>(cli(server, ['status', '--json']), `status on ${server}`, [0, 6])
     .servers.filter((s) => !s.self)
     .map((s) => s.state);
 
@@ -150,31 +139,13 @@ function setLinks(host: number, nets: number[], up: boolean) {
   }
 }
 
-/** Polls `check` (which may throw while the condition does not hold yet) until it returns a value. */
-async function until<T>(what: string, check: () => T | undefined, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = check();
-      if (v !== undefined) {
-        return v;
-      }
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) {
-      const tail = (s: string) =>
-        fs.existsSync(logFile(s)) ? fs.readFileSync(logFile(s), 'utf8').trim().split('\n').slice(-25).join('\n') : '';
-      const logs = SERVERS.map((s) => `--- ${s} (last lines)\n${tail(s)}`);
-      throw new Error(
-        `timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}\n` +
-          `markers ${JSON.stringify(running())}\njournal ${JSON.stringify(journalLines())}\n${logs.join('\n')}`
-      );
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Polls `check` (which may throw while the condition does not hold yet), with markers, journal and logs on timeout. */
+const until = <T>(what: string, check: () => T | undefined, ms: number) =>
+  eventually(check, ms, what, {
+    intervalMs: 100,
+    diagnostics: () =>
+      `markers ${JSON.stringify(running())}\njournal ${JSON.stringify(journalLines())}\n${logTails(dir, SERVERS, 25)}`,
+  });
 
 const target = () => lab.address(TARGET_HOST, PUBLIC_NET);
 const win = (evidence: string) => [
@@ -205,36 +176,9 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(dir, 'tokens.yaml'), dump([operator.entry]), { mode: 0o600 });
   fs.writeFileSync(tokenFile, operator.token, { mode: 0o600 });
   for (const s of SERVERS) {
-    lab.spawnIn(
-      lab.host(hostOf(s)),
-      [
-        process.execPath,
-        CLI,
-        'agent',
-        '--config',
-        path.join(dir, 'cluster.yaml'),
-        '--server',
-        s,
-        '--state-dir',
-        path.join(dir, s),
-        '--tokens',
-        path.join(dir, 'tokens.yaml'),
-      ],
-      { logFile: logFile(s), env: { LIFELINE_CLUSTER_SECRET: 'netns-partition-secret' } }
-    );
+    spawnAgentIn(lab, hostOf(s), dir, s, 'netns-partition-secret');
   }
-  // Ready when each agent logs that its API listens (no request from the root namespace).
-  await until(
-    'every agent listening',
-    () => {
-      const text = SERVERS.map((s) => (fs.existsSync(logFile(s)) ? fs.readFileSync(logFile(s), 'utf8') : ''));
-      if (text.some((t) => t.includes('"level":60'))) {
-        throw new Error('an agent could not start');
-      }
-      return text.every((t) => t.includes('"msg":"API listening"')) ? true : undefined;
-    },
-    15_000
-  );
+  await waitListening(SERVERS.map(logFile));
 }, 30_000);
 
 afterAll(async () => {
@@ -335,7 +279,7 @@ describe('partition resolution with three agents in network namespaces', () => {
       ]);
     }
 
-    const outcome = json<Outcome & { done: boolean }>(
+    const outcome = jsonOf<Outcome & { done: boolean }>(
       cli('server3', ['group', 'move', 'g3', '--server', 'server3', '--json']),
       'group move'
     );
