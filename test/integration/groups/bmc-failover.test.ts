@@ -7,16 +7,15 @@
  *   server1 killed, power still on   -> hung-or-partitioned: server2 does NOT take over
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { eventually, startAgent, type RunningAgent } from '../../support/agent';
 import { lifeline } from '../../support/cli';
 import { bmcAddress, killAgent, loopbackCluster, serverView, status } from '../../support/cluster';
+import { Markers } from '../../support/markers';
 import { startBmc, type SimBmc } from '../../support/ipmi-sim';
 
 const BMC_PORT = 29344;
 const TRAP_PORT = 29345;
-const markers = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-bmcfo-'));
+const markers = new Markers();
 const config = loopbackCluster({
   name: 'bmcfo',
   servers: 2,
@@ -27,15 +26,7 @@ const config = loopbackCluster({
 config.groups = [
   {
     name: 'failover1',
-    resources: [
-      {
-        name: 'app',
-        type: 'exec',
-        start: `echo "$LIFELINE_EVENT from=\${LIFELINE_FROM:-none}" > "${markers}/app.$LIFELINE_SERVER"`,
-        stop: `rm -f "${markers}/app.$LIFELINE_SERVER"`,
-        timeoutMs: 5000,
-      },
-    ],
+    resources: [markers.resource('failover1', 'app')],
   },
 ];
 config.monitors = [
@@ -50,8 +41,8 @@ config.monitors = [
 const env = { BMC_PW: 'secret' };
 const agents: Record<string, RunningAgent> = {};
 let bmcs: SimBmc[] = [];
-const running = () => fs.readdirSync(markers).map((f) => f.slice('app.'.length));
-const marker = (server: string) => fs.readFileSync(path.join(markers, `app.${server}`), 'utf8').trim();
+const running = () => markers.running('failover1');
+const marker = (server: string) => markers.read('failover1', server);
 
 async function groupSeenBy(agent: RunningAgent) {
   return (await status(agent)).groups.find((g) => g.name === 'failover1')!;
@@ -69,7 +60,7 @@ afterAll(async () => {
   for (const a of Object.values(agents)) {
     fs.rmSync(a.dir, { recursive: true, force: true });
   }
-  fs.rmSync(markers, { recursive: true, force: true });
+  markers.dispose();
 });
 
 describe('BMC linkage: failover on a fatal hardware event and on a confirmed-down server', () => {
@@ -120,7 +111,7 @@ describe('BMC linkage: failover on a fatal hardware event and on a confirmed-dow
     );
     bmcs[1].setPower('off');
     await killAgent(agents.server2);
-    fs.rmSync(path.join(markers, 'app.server2')); // the power is off: nothing runs there any more
+    markers.remove('failover1', 'server2'); // the power is off: nothing runs there any more
     await eventually(async () => (running().join() === 'server1' ? true : undefined), 10_000, 'taken over');
     expect(marker('server1')).toBe('FAILOVER from=server2');
     // Under load the BMC reading may come a little after the takeover (which partition

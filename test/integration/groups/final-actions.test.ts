@@ -5,15 +5,14 @@
  *   stop-cluster-service (local-server target): the agent stops its groups and exits 0
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { eventually, startAgent, type RunningAgent } from '../../support/agent';
 import { lifeline } from '../../support/cli';
 import { bmcAddress, loopbackCluster } from '../../support/cluster';
+import { Markers } from '../../support/markers';
 import { startBmc, type SimBmc } from '../../support/ipmi-sim';
 
 const BMC_PORT = 29364;
-const markers = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-final-'));
+const markers = new Markers();
 const config = loopbackCluster({
   name: 'final',
   servers: 2,
@@ -21,16 +20,9 @@ const config = loopbackCluster({
   lanPorts: [29362, 29363],
   bmcPort: BMC_PORT,
 });
-const exec = (group: string) => ({
-  name: `${group}-app`,
-  type: 'exec',
-  start: `touch "${markers}/${group}.$LIFELINE_SERVER"`,
-  stop: `rm -f "${markers}/${group}.$LIFELINE_SERVER"`,
-  timeoutMs: 5000,
-});
 config.groups = [
-  { name: 'web', resources: [exec('web')] },
-  { name: 'db', startupServers: ['server2', 'server1'], resources: [exec('db')] },
+  { name: 'web', resources: [markers.resource('web')] },
+  { name: 'db', startupServers: ['server2', 'server1'], resources: [markers.resource('db')] },
 ];
 config.monitors = [
   {
@@ -51,7 +43,7 @@ config.monitors = [
 const env = { BMC_PW: 'secret' };
 const agents: Record<string, RunningAgent> = {};
 let bmcs: SimBmc[] = [];
-const running = () => fs.readdirSync(markers).sort();
+const running = () => markers.all();
 const notify = (a: RunningAgent, keyword: string) =>
   lifeline(['notify', '--category', 'APPNOTICE', '--keyword', keyword, '--url', a.url, '--token', a.tokens.operator]);
 const recoveryEvents = async (a: RunningAgent) =>
@@ -73,7 +65,7 @@ afterAll(async () => {
   for (const a of Object.values(agents)) {
     fs.rmSync(a.dir, { recursive: true, force: true });
   }
-  fs.rmSync(markers, { recursive: true, force: true });
+  markers.dispose();
 });
 
 test('bmc-power-off: the group is stopped, then the server powers itself off through its own BMC', async () => {

@@ -6,26 +6,17 @@
  * marker files, so where a group really runs is checked on disk, not only in the API.
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { eventually, metricValue, startAgent, type RunningAgent } from '../../support/agent';
 import { lifeline } from '../../support/cli';
 import { killAgent, loopbackCluster, status } from '../../support/cluster';
+import { Markers } from '../../support/markers';
 
-const markers = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-groups-'));
+const markers = new Markers();
 const config = loopbackCluster({ name: 'groups', servers: 3, apiPort: 29331, lanPorts: [29332, 29333] });
 config.groups = [
   {
     name: 'web',
-    resources: [
-      {
-        name: 'web-app',
-        type: 'exec',
-        start: `echo "$LIFELINE_EVENT from=\${LIFELINE_FROM:-none}" > "${markers}/web.$LIFELINE_SERVER"`,
-        stop: `rm -f "${markers}/web.$LIFELINE_SERVER"`,
-        timeoutMs: 5000,
-      },
-    ],
+    resources: [markers.resource('web')],
   },
   {
     name: 'broken',
@@ -46,12 +37,8 @@ config.monitors = [
   },
 ];
 const agents: Record<string, RunningAgent> = {};
-const running = () =>
-  fs
-    .readdirSync(markers)
-    .filter((f) => f.startsWith('web.'))
-    .map((f) => f.slice(4));
-const marker = (server: string) => fs.readFileSync(path.join(markers, `web.${server}`), 'utf8').trim();
+const running = () => markers.running('web');
+const marker = (server: string) => markers.read('web', server);
 const cli = (agent: RunningAgent, args: string[], token = agent.tokens.operator) =>
   lifeline([...args, '--url', agent.url, '--token', token]);
 
@@ -64,7 +51,7 @@ afterAll(async () => {
   for (const a of Object.values(agents)) {
     fs.rmSync(a.dir, { recursive: true, force: true });
   }
-  fs.rmSync(markers, { recursive: true, force: true });
+  markers.dispose();
 });
 
 describe('failover groups across three agents', () => {
@@ -219,7 +206,7 @@ describe('failover groups across three agents', () => {
   });
 
   test('the killed agent, restarted, first stops what its previous run left active, then places groups again', async () => {
-    fs.writeFileSync(path.join(markers, 'web.server1'), 'left by the previous run\n');
+    markers.write('web', 'server1', 'left by the previous run');
     agents.server1 = await startAgent(config, 'server1', { dir: agents.server1.dir });
     await eventually(
       async () => (running().join() === 'server1' && marker('server1') === 'START from=none' ? true : undefined),

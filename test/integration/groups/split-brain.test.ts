@@ -8,29 +8,21 @@
  *                                         BMC (confirmed), then takes its group over
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { eventually, startAgent, type RunningAgent } from '../../support/agent';
 import { lifeline } from '../../support/cli';
 import { bmcAddress, killAgent, loopbackCluster, status } from '../../support/cluster';
+import { Markers } from '../../support/markers';
 import { startBmc, type SimBmc } from '../../support/ipmi-sim';
 
 const BMC_PORT = 29354;
-const markers = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-split-'));
+const markers = new Markers();
 const env = { BMC_PW: 'secret' };
-const exec = (group: string) => ({
-  name: `${group}-app`,
-  type: 'exec',
-  start: `echo "$LIFELINE_EVENT" > "${markers}/${group}.$LIFELINE_SERVER"`,
-  stop: `rm -f "${markers}/${group}.$LIFELINE_SERVER"`,
-  timeoutMs: 5000,
-});
 
 function cluster(fencing: boolean) {
   const c = loopbackCluster({ name: 'split', servers: 2, apiPort: 29351, lanPorts: [29352, 29353], bmcPort: BMC_PORT });
   c.groups = [
-    { name: 'web', resources: [exec('web')] },
-    { name: 'db', startupServers: ['server2', 'server1'], resources: [exec('db')] },
+    { name: 'web', resources: [markers.resource('web')] },
+    { name: 'db', startupServers: ['server2', 'server1'], resources: [markers.resource('db')] },
   ];
   if (fencing) {
     c.fencing = { action: 'bmc-power-off', delay: { policy: 'priority', baseMs: 300 }, timeoutMs: 5000, retries: 1 };
@@ -40,11 +32,7 @@ function cluster(fencing: boolean) {
 
 let bmcs: SimBmc[] = [];
 const agents: Record<string, RunningAgent> = {};
-const running = (group: string) =>
-  fs
-    .readdirSync(markers)
-    .filter((f) => f.startsWith(`${group}.`))
-    .map((f) => f.slice(group.length + 1));
+const running = (group: string) => markers.running(group);
 const groupView = async (a: RunningAgent, name: string) => (await status(a)).groups.find((g) => g.name === name)!;
 const partitionEvents = async (a: RunningAgent) =>
   ((await a.request('GET', '/api/v1/events?type=partition&limit=20')).body.events as Array<{ summary: string }>)
@@ -68,8 +56,7 @@ async function stopBoth() {
 
 beforeEach(async () => {
   await stopBoth();
-  fs.rmSync(markers, { recursive: true, force: true });
-  fs.mkdirSync(markers);
+  markers.clear();
 });
 
 beforeAll(async () => {
@@ -82,7 +69,7 @@ afterAll(async () => {
   for (const a of Object.values(agents)) {
     fs.rmSync(a.dir, { recursive: true, force: true });
   }
-  fs.rmSync(markers, { recursive: true, force: true });
+  markers.dispose();
 });
 
 describe('split-brain protection', () => {
@@ -132,7 +119,7 @@ describe('split-brain protection', () => {
     expect(r.code).toBe(7);
     expect(r.stdout).toContain('this server lost the partition resolution');
     expect(running('web')).toEqual(['server1']); // the killed agent's resources: nobody touched them
-    fs.rmSync(path.join(markers, 'web.server1'));
+    markers.remove('web', 'server1');
 
     // server1 comes back: healed; the group left by its previous run is released, then placed again.
     agents.server1 = await startAgent(cluster(false), 'server1', { env, dir: agents.server1.dir });
@@ -158,7 +145,7 @@ describe('split-brain protection', () => {
     );
     await killAgent(agents.server1);
     await eventually(async () => (bmcs[0].power() === 'off' ? true : undefined), 10_000, "server1's chassis off");
-    fs.rmSync(path.join(markers, 'web.server1')); // powered off: nothing runs there any more
+    markers.remove('web', 'server1'); // powered off: nothing runs there any more
     await eventually(async () => (running('web').join() === 'server2' ? true : undefined), 10_000, 'web taken over');
     // The state directories carry the earlier tests' events: the last two are this test's.
     const events = (await partitionEvents(agents.server2)).slice(-2);
