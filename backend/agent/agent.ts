@@ -189,7 +189,8 @@ export class Agent {
     membership.updateSummary({ revision: this.stored.revision, hash: this.stored.hash });
     this.watch = new EventLoopWatch({ registry: this.registry, board, self, monitors: userModeMonitors(config, self) });
     this.watch.start();
-    this.convergence = this.startConvergence(store, events, peerToken(secret));
+    const token = peerToken(secret);
+    this.convergence = this.startConvergence(store, events, token);
     // Groups run with the configuration the agent started with, like the other subsystems.
     this.groups = new ClusterGroups({
       config,
@@ -200,8 +201,8 @@ export class Agent {
       events,
       membership,
       drivers: createDrivers(withoutSecrets(config)),
-      peers: httpGroupTransport(() => config, peerToken(secret)),
-      announceLeaving: (incarnation) => announceLeaving(config, peerToken(secret), self, incarnation),
+      peers: httpGroupTransport(() => config, token),
+      announceLeaving: (incarnation) => announceLeaving(config, token, self, incarnation),
     });
     const groups = this.groups;
     new Recovery({
@@ -256,7 +257,7 @@ export class Agent {
           monoNow: membership.heartbeat.now(),
           wallNow: Date.now(),
         }),
-      peerEvents: (query) => fetchPeerEvents(this.stored.config, self, peerToken(secret), query),
+      peerEvents: (query) => fetchPeerEvents(this.stored.config, self, token, query),
       configRevision: (revision) =>
         revision === undefined || revision === this.stored.revision ? this.stored : store.get(revision),
     };
@@ -270,7 +271,7 @@ export class Agent {
       store,
       () => this.stored,
       () => this.stored.config.servers.map((s) => s.name).filter((n) => n !== self),
-      httpPeerTransport(() => this.stored.config, peerToken(secret)),
+      httpPeerTransport(() => this.stored.config, token),
       (stored, from) => this.adopt(stored, from, events)
     );
     const app = createApp(ctx, {

@@ -20,6 +20,7 @@ import { GroupOperations, type GroupPeerTransport } from '../groups/operations';
 import {
   startupServers,
   autoStartGroups,
+  isUp,
   membershipSettled,
   orphanedGroups,
   trackHolders,
@@ -191,9 +192,7 @@ export class ClusterGroups {
   private async takeOver(group: string, from: string, input: PlacementInput) {
     const config = this.options.config;
     const g = config.groups.find((x) => x.name === group)!;
-    const others = startupServers(config, g).filter(
-      (s) => s !== from && s !== input.self && input.peers.some((p) => p.server === s && p.state === 'online')
-    );
+    const others = startupServers(config, g).filter((s) => s !== from && s !== input.self && isUp(input, s));
     for (const server of [input.self, ...others]) {
       try {
         const o = await this.operations.start(group, { server, requestedBy: 'failover', event: 'FAILOVER', from });

@@ -22,13 +22,12 @@ import { fenceActionFromConfig } from '../bmc';
 import type { ClusterConfig } from '../config/model';
 import type { EventLog } from '../events/event-log';
 import type { LocalGroups } from '../groups/local-groups';
+import { isSilent } from '../groups/placement';
 import type { Logger } from '../log';
 import { fenceDelayMs, resolvePartition, type PartitionDecision } from '../protection/partition';
 import { pingAny, reachWitness } from '../protection/probes';
 import type { ClusterMembership } from './cluster-membership';
 import { powerDownHost } from './host-power';
-
-const SILENT = new Set(['hung-or-partitioned', 'unknown']);
 
 export interface SplitBrainOptions {
   config: ClusterConfig;
@@ -99,7 +98,7 @@ export class SplitBrainGuard {
         this.options.log.info({ server: p.server, was: m.why }, 'peer is back');
       }
     }
-    const silent = peers.filter((p) => SILENT.has(p.state) && !this.marks.has(p.server)).map((p) => p.server);
+    const silent = peers.filter((p) => isSilent(p.state) && !this.marks.has(p.server)).map((p) => p.server);
     this.unsettled = false;
     const key = silent.join(',');
     if (
@@ -206,7 +205,7 @@ export class SplitBrainGuard {
       await new Promise((r) => setTimeout(r, fenceDelayMs(policy, baseMs, position)));
     }
     const now = membership.snapshot()?.peers.find((p) => p.server === peer);
-    if (!now || !SILENT.has(now.state)) {
+    if (!now || !isSilent(now.state)) {
       log.info({ peer, state: now?.state }, 'not fencing: the peer is no longer silent');
       this.evaluatedFor = '';
       return;

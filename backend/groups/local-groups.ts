@@ -15,7 +15,8 @@ import type { Group, Resource } from '../config/model';
 import { startOrder, stopOrder } from './plan';
 import type { ActionContext, ActionResult, GroupEvent, ResourceAction, ResourceDriver } from './resources/types';
 
-export type LocalGroupState = 'offline' | 'starting' | 'online' | 'stopping' | 'start-failed' | 'stop-failed';
+export const LOCAL_GROUP_STATES = ['offline', 'starting', 'online', 'stopping', 'start-failed', 'stop-failed'] as const;
+export type LocalGroupState = (typeof LOCAL_GROUP_STATES)[number];
 export type ResourceState = 'offline' | 'starting' | 'online' | 'stopping' | 'failed';
 
 /** States in which the group's resources may be active on this server. */

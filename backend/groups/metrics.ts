@@ -6,9 +6,7 @@
  */
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { registerComputed } from '../metrics';
-import type { LocalGroupState, ResourceOutcome } from './local-groups';
-
-const STATES: LocalGroupState[] = ['offline', 'starting', 'online', 'stopping', 'start-failed', 'stop-failed'];
+import { LOCAL_GROUP_STATES, type LocalGroupState, type ResourceOutcome } from './local-groups';
 
 export class GroupMetrics {
   private readonly actions: Counter<'group' | 'resource' | 'action' | 'result'>;
@@ -23,7 +21,7 @@ export class GroupMetrics {
       type: 'gauge',
       samples: () =>
         groups().flatMap((g) =>
-          STATES.map((state) => ({ labels: { group: g.group, state }, value: g.state === state ? 1 : 0 }))
+          LOCAL_GROUP_STATES.map((state) => ({ labels: { group: g.group, state }, value: g.state === state ? 1 : 0 }))
         ),
     });
     this.actions = new Counter({

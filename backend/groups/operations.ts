@@ -13,7 +13,7 @@
  */
 import type { ClusterConfig, Group } from '../config/model';
 import { GroupBusyError, type LocalGroups, type OperationResult } from './local-groups';
-import { chooseServer, clusterGroups, startupServers, type PlacementInput } from './placement';
+import { chooseServer, clusterGroups, isSilent, isUp, startupServers, type PlacementInput } from './placement';
 import type { GroupEvent } from './resources/types';
 
 export type GroupOperation = 'start' | 'stop' | 'move' | 'restart';
@@ -312,14 +312,14 @@ export class GroupOperations {
 
   private isUp(server: string): boolean {
     const p = this.deps.placement();
-    return server === p.self || p.peers.some((x) => x.server === server && x.state === 'online');
+    return isUp(p, server);
   }
 
   private checkReachable(group: string, holders: string[]) {
     const p = this.deps.placement();
     for (const h of holders) {
       const peer = p.peers.find((x) => x.server === h);
-      if (h !== p.self && peer && peer.state !== 'online' && peer.state !== 'suspect') {
+      if (h !== p.self && peer && isSilent(peer.state)) {
         throw new OperationError(
           `group ${group} is held by ${h}, which is not answering (${peer.state}): its resources may still be active there`,
           409

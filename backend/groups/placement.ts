@@ -73,7 +73,18 @@ export function startupServers(config: Pick<ClusterConfig, 'servers'>, group: Gr
   return group.startupServers ?? config.servers.map((s) => s.name);
 }
 
-const SILENT: ReadonlySet<ServerState> = new Set(['hung-or-partitioned', 'unknown']);
+/**
+ * Silent without proof of being down: the server may be hung or cut off with its resources
+ * still active (offline-confirmed, by contrast, has its power off).
+ */
+export function isSilent(state: ServerState): boolean {
+  return state === 'hung-or-partitioned' || state === 'unknown';
+}
+
+/** This server (always up, to itself) or a peer heard now. */
+export function isUp(input: PlacementInput, server: string): boolean {
+  return server === input.self || input.peers.some((p) => p.server === server && p.state === 'online');
+}
 
 export function clusterGroups(input: PlacementInput): ClusterGroup[] {
   const local = new Map(input.local.map((l) => [l.group, l]));
@@ -93,7 +104,7 @@ export function clusterGroups(input: PlacementInput): ClusterGroup[] {
       return { ...base, state: localState, currentServer: holder };
     }
     const peer = input.peers.find((p) => p.server === holder)!;
-    return { ...base, state: SILENT.has(peer.state) ? 'unreachable' : 'online', currentServer: holder };
+    return { ...base, state: isSilent(peer.state) ? 'unreachable' : 'online', currentServer: holder };
   });
 }
 
@@ -120,9 +131,7 @@ function holdersOf(group: string, input: PlacementInput): string[] {
  * server always is, to itself), skipping `exclude`. null when none is.
  */
 export function chooseServer(input: PlacementInput, group: Group, exclude: readonly string[] = []): string | null {
-  const up = (server: string) =>
-    server === input.self || input.peers.some((p) => p.server === server && p.state === 'online');
-  return startupServers(input.config, group).find((s) => !exclude.includes(s) && up(s)) ?? null;
+  return startupServers(input.config, group).find((s) => !exclude.includes(s) && isUp(input, s)) ?? null;
 }
 
 /**

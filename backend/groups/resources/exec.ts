@@ -61,7 +61,6 @@ function runScript(
     };
     const child = spawn('/bin/sh', ['-c', command], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let timedOut = false;
-    let grace: NodeJS.Timeout | undefined;
     const killGroup = (signal: NodeJS.Signals) => {
       try {
         process.kill(-child.pid!, signal);
@@ -72,16 +71,13 @@ function runScript(
     const deadline = setTimeout(() => {
       timedOut = true;
       killGroup('SIGTERM');
-      grace = setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS);
-      grace.unref();
+      // Left to run after the shell exits: the group's other members may ignore TERM.
+      setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS).unref();
     }, timeoutMs);
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
     const finish = (result: Omit<ActionResult, 'durationMs'>) => {
       clearTimeout(deadline);
-      if (grace && !timedOut) {
-        clearTimeout(grace);
-      }
       resolve({ ...result, durationMs: performance.now() - t0 });
     };
     child.on('error', (e) => {
