@@ -12,6 +12,7 @@ import { registerTokenCommands } from './commands/token';
 import { registerTrapCommands } from './commands/trap';
 import { CliError } from './client';
 import { EXIT } from './exit-codes';
+import { endQuietlyOnClosedPipe } from './output';
 import { VERSION } from '../version';
 
 export function buildProgram(): Command {
@@ -32,7 +33,7 @@ export function buildProgram(): Command {
     'after',
     `\nExit codes: ${EXIT.OK} ok, ${EXIT.INVALID} invalid input, ${EXIT.USAGE} usage error, ` +
       `${EXIT.UNAVAILABLE} agent unavailable, ${EXIT.DENIED} access denied, ${EXIT.CONFLICT} conflict, ` +
-      `${EXIT.DEGRADED} (status) something needs attention.`
+      `${EXIT.DEGRADED} (status) something needs attention, ${EXIT.FAILED} a group operation was carried out and failed.`
   );
   // Commander exits with 1 on usage errors; 2 is the convention (and 1 means "invalid input" here).
   program.commands.forEach(function override(c: Command) {
@@ -62,6 +63,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  endQuietlyOnClosedPipe();
   main(process.argv).then(
     (code) => {
       process.exitCode = code;

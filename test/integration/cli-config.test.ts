@@ -1,11 +1,11 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { lifeline } from '../support/cli';
 import { EXAMPLES, ROOT } from '../support/paths';
+import { tempDir } from '../support/isolation';
 
 const seed = path.join(EXAMPLES, 'seed-cluster.yaml');
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-cli-'));
+const tmp = tempDir('lifeline-cli-');
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe('lifeline CLI: help, version, exit codes', () => {

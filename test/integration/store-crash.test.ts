@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { ConfigStore } from '../../backend/config/store';
+import { tempDir } from '../support/isolation';
 
 const WRITER = path.join(__dirname, 'children', 'store-writer.js');
 const TARGET = 200;
@@ -39,7 +39,7 @@ function round(dir: string, delayMs: number): Promise<Round> {
 }
 
 test(`SIGKILL at random moments during ${TARGET} consecutive writes never leaves a torn or unknown config`, async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-crash-'));
+  const dir = tempDir('lifeline-crash-');
   let seed = 12345;
   const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   let lastAcknowledged = 0;

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { dump } from 'js-yaml';
 import { createToken } from '../../backend/api/tokens';
+import { tempDir } from './isolation';
 import { CLI } from './paths';
 
 export interface RunningAgent {
@@ -25,7 +25,7 @@ export async function startAgent(
   server: string,
   options: { env?: NodeJS.ProcessEnv; dir?: string } = {}
 ): Promise<RunningAgent> {
-  const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), `lifeline-${server}-`));
+  const dir = options.dir ?? tempDir(`lifeline-${server}-`);
   const configFile = path.join(dir, 'cluster.yaml');
   fs.writeFileSync(configFile, dump(config));
   const made = {

@@ -1,18 +1,19 @@
 /**
- * Helpers for tests that run several real agents: cluster configurations on loopback
- * (server N on 127.0.0.N and 127.0.2.N, its simulated BMC on 127.0.1.(10+N)), the status
- * API of an agent, and signals to agents by PID.
+ * Helpers for tests that run several real agents: cluster configurations on the test file's
+ * loopback block (server N on ip('127.0.0.N') and ip('127.0.2.N'), its simulated BMC on
+ * ip('127.0.1.(10+N)'); see isolation.ts), the status API of an agent, and signals to agents by PID.
  */
 import type { RunningAgent } from './agent';
+import { ip } from './isolation';
 import type { ClusterStatus, StatusServer } from '../../backend/agent/status';
 
 export interface LoopbackClusterOptions {
   name?: string;
   servers: number;
   apiPort: number;
-  /** One LAN interconnect per port: the first on 127.0.0.N, the second on 127.0.2.N. */
+  /** One LAN interconnect per port: the first on ip('127.0.0.N'), the second on ip('127.0.2.N'). */
   lanPorts: number[];
-  /** RMCP port of the simulated BMCs on 127.0.1.(10+N); adds a bmc interconnect. */
+  /** RMCP port of the simulated BMCs on ip('127.0.1.(10+N)'); adds a bmc interconnect. */
   bmcPort?: number;
   intervalMs?: number;
   timeoutMs?: number;
@@ -22,7 +23,7 @@ export interface LoopbackClusterOptions {
 
 const LAN_NETS = ['127.0.0', '127.0.2'];
 
-export const bmcAddress = (n: number) => `127.0.1.${10 + n}`;
+export const bmcAddress = (n: number) => ip(`127.0.1.${10 + n}`);
 
 export function loopbackCluster(o: LoopbackClusterOptions): Record<string, any> {
   const names = Array.from({ length: o.servers }, (_, i) => `server${i + 1}`);
@@ -35,13 +36,13 @@ export function loopbackCluster(o: LoopbackClusterOptions): Record<string, any> 
     },
     servers: names.map((name, i) => ({
       name,
-      api: { address: `127.0.0.${i + 1}`, port: o.apiPort },
+      api: { address: ip(`127.0.0.${i + 1}`), port: o.apiPort },
       ...(o.bmcPort !== undefined
         ? { bmc: { address: bmcAddress(i + 1), port: o.bmcPort, user: 'admin', password: { env: 'BMC_PW' } } }
         : {}),
     })),
     interconnects: [
-      ...o.lanPorts.map((port, k) => ({ type: 'lan', port, addresses: byServer((n) => `${LAN_NETS[k]}.${n}`) })),
+      ...o.lanPorts.map((port, k) => ({ type: 'lan', port, addresses: byServer((n) => ip(`${LAN_NETS[k]}.${n}`)) })),
       ...(o.bmcPort !== undefined ? [{ type: 'bmc', addresses: byServer(bmcAddress) }] : []),
     ],
     groups: (o.groups ?? []).map((name) => ({ name })),

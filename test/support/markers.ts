@@ -4,11 +4,11 @@
  * removes it on stop. The group tests check these files, not only what the API says.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { tempDir } from './isolation';
 
 export class Markers {
-  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-markers-'));
+  readonly dir = tempDir('lifeline-markers-');
 
   /** An exec resource for `group` that leaves this group's marker while it runs. */
   resource(group: string, name = `${group}-app`) {

@@ -5,6 +5,7 @@ import { canonicalJson, canonicalYaml, configJsonSchema, formatPath, formatProbl
 import { configReferenceMarkdown } from '../../config/reference';
 import { EXIT } from '../exit-codes';
 import { clientFrom, withConnection, type ClientOptions } from '../client';
+import { table } from './status-format';
 
 export function registerConfigCommands(program: Command) {
   const config = program.command('config').description('validate, show and manage the cluster configuration');
@@ -90,9 +91,11 @@ export function registerConfigCommands(program: Command) {
       process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       return;
     }
-    for (const h of r.revisions) {
-      process.stdout.write(`${String(h.revision).padStart(6)}  ${shortHash(h.hash)}  ${h.appliedAt}  ${h.source}\n`);
-    }
+    const rows = [
+      ['REVISION', 'HASH', 'APPLIED', 'SOURCE'],
+      ...r.revisions.map((h) => [String(h.revision), shortHash(h.hash), h.appliedAt, h.source]),
+    ];
+    process.stdout.write(table(rows).join('\n') + '\n');
   });
 
   withConnection(

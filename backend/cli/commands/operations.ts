@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { clientFrom, withConnection, type ClientOptions } from '../client';
 import type { StoredEvent } from '../../events/event-log';
 import type { MonitorState } from '../../monitors/monitor-board';
+import { chronological, EVENTS_HEADER, formatEvent, type PrintedEvent } from './events-format';
+import { table } from './status-format';
 
 export function registerOperationCommands(program: Command) {
   withConnection(
@@ -45,9 +47,11 @@ export function registerOperationCommands(program: Command) {
       process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       return;
     }
-    for (const m of r.monitors) {
-      process.stdout.write(`${m.monitor.padEnd(20)} ${m.server.padEnd(12)} ${m.status.padEnd(9)} ${m.reason}\n`);
-    }
+    const rows = [
+      ['MONITOR', 'SERVER', 'STATUS', 'REASON'],
+      ...r.monitors.map((m) => [m.monitor, m.server, m.status, m.reason]),
+    ];
+    process.stdout.write(table(rows).join('\n') + '\n');
   });
   withConnection(
     monitor
@@ -76,7 +80,7 @@ export function registerOperationCommands(program: Command) {
   withConnection(
     program
       .command('events')
-      .description('the event log (newest first)')
+      .description('the last events of the log, oldest first (the newest is the last line; --follow goes on below it)')
       .option('--server <name>', 'only this server')
       .option('--class <class>', 'fatal, recoverable or informational')
       .option('--type <type>', 'trap, notify, monitor, recovery-request, ...')
@@ -116,13 +120,11 @@ export function registerOperationCommands(program: Command) {
         q.set('scope', 'cluster');
       }
       const r = await client.request<{ events: StoredEvent[] }>('GET', `/events?${q.toString()}`);
-      const print = (e: StoredEvent & { origin?: string }) =>
-        process.stdout.write(
-          opts.json
-            ? JSON.stringify(e) + '\n'
-            : `${new Date(e.time).toISOString()} ${e.origin ? `${e.origin}#` : '#'}${e.id} ${e.class.padEnd(13)} ${e.server.padEnd(10)} ${e.type.padEnd(16)} ${e.summary}${e.repeats > 1 ? ` (x${e.repeats})` : ''}\n`
-        );
-      [...r.events].reverse().forEach(print);
+      const print = (e: PrintedEvent) => process.stdout.write(`${opts.json ? JSON.stringify(e) : formatEvent(e)}\n`);
+      if (!opts.json) {
+        process.stdout.write(`${EVENTS_HEADER}\n`);
+      }
+      chronological(r.events).forEach(print);
       if (opts.follow) {
         await follow(client.url, client.authHeaders(), print);
       }

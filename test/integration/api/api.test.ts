@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { lifeline } from '../../support/cli';
 import { eventually, startAgent, type RunningAgent } from '../../support/agent';
+import { ip } from '../../support/isolation';
 
 const SERVERS = ['server1', 'server2', 'server3'];
 
@@ -17,9 +18,9 @@ function clusterConfig(variant = 'initial') {
       heartbeat: { intervalMs: 200, timeoutMs: 1000 },
       secret: { env: 'LIFELINE_CLUSTER_SECRET' },
     },
-    servers: SERVERS.map((s, i) => ({ name: s, api: { address: `127.0.0.${i + 1}`, port: 29611 } })),
+    servers: SERVERS.map((s, i) => ({ name: s, api: { address: ip(`127.0.0.${i + 1}`), port: 29611 } })),
     interconnects: [
-      { type: 'lan', port: 29612, addresses: Object.fromEntries(SERVERS.map((s, i) => [s, `127.0.0.${i + 1}`])) },
+      { type: 'lan', port: 29612, addresses: Object.fromEntries(SERVERS.map((s, i) => [s, ip(`127.0.0.${i + 1}`)])) },
     ],
     groups: [{ name: 'failover1' }, { name: variant }],
     monitors: [

@@ -16,8 +16,9 @@ import {
   startBmc,
   type SimBmc,
 } from '../../support/ipmi-sim';
+import { ip } from '../../support/isolation';
 
-const NOBODY = { address: '127.0.1.3', port: 29625 };
+const NOBODY = { address: ip('127.0.1.3'), port: 29625 };
 
 function target(endpoint: { address: string; port: number }): IpmiTarget {
   return { ...endpoint, user: SIM_USER, password: new SecretValue(SIM_PASSWORD), cipherSuite: 3 };
@@ -99,7 +100,7 @@ describe('a hung BMC (ipmi_sim stopped with SIGSTOP)', () => {
   let bmc: SimBmc;
 
   beforeAll(async () => {
-    bmc = await startBmc({ address: '127.0.1.4', port: 29626, name: 'hung' });
+    bmc = await startBmc({ address: ip('127.0.1.4'), port: 29626, name: 'hung' });
   });
 
   afterAll(async () => {

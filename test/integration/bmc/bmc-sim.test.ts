@@ -11,6 +11,7 @@ import type { BmcPeer } from '../../../backend/bmc/targets';
 import type { ChassisCommand, IpmiTarget } from '../../../backend/bmc/types';
 import { readIpmitoolFixture } from '../../unit/bmc/ipmitool-fixtures';
 import { startBmc, type SimBmc } from '../../support/ipmi-sim';
+import { ip } from '../../support/isolation';
 
 let bmc1: SimBmc;
 let bmc2: SimBmc;
@@ -47,8 +48,8 @@ async function until(check: () => boolean, timeoutMs = 20_000): Promise<void> {
 
 beforeAll(async () => {
   [bmc1, bmc2] = await Promise.all([
-    startBmc({ address: '127.0.1.1', port: 29623, name: 'bmc1' }),
-    startBmc({ address: '127.0.1.2', port: 29624, name: 'bmc2' }),
+    startBmc({ address: ip('127.0.1.1'), port: 29623, name: 'bmc1' }),
+    startBmc({ address: ip('127.0.1.2'), port: 29624, name: 'bmc2' }),
   ]);
 });
 
@@ -115,7 +116,7 @@ test('the password is in the child environment, never in its argv', async () => 
   });
   await runner.run(target(bmc1), 'status');
   expect(seen).toHaveLength(1);
-  expect(seen[0].cmdline).toContain('ipmitool -I lanplus -C 3 -H 127.0.1.1 -p 29623 -U admin -E');
+  expect(seen[0].cmdline).toContain(`ipmitool -I lanplus -C 3 -H ${ip('127.0.1.1')} -p 29623 -U admin -E`);
   expect(seen[0].cmdline).not.toContain(bmc1.password);
   expect(seen[0].environ.split('\0')).toContain(`IPMI_PASSWORD=${bmc1.password}`);
   expect(process.env.IPMI_PASSWORD).toBeUndefined();
@@ -124,7 +125,7 @@ test('the password is in the child environment, never in its argv', async () => 
 test('fencing powerOff turns the simulated chassis off and confirms it', async () => {
   const runner = new IpmitoolRunner();
   const result = await powerOff(runner.run, target(bmc1), { timeoutMs: 20_000, retries: 2, pollIntervalMs: 500 });
-  expect(result).toMatchObject({ ok: true, action: 'power-off', bmc: '127.0.1.1:29623', finalPower: 'off' });
+  expect(result).toMatchObject({ ok: true, action: 'power-off', bmc: `${ip('127.0.1.1')}:29623`, finalPower: 'off' });
   expect(result.attempts[0].command).toMatchObject({ outcome: 'ok', output: 'Chassis Power Control: Down/Off' });
   expect(result.attempts[0].polls.at(-1)).toMatchObject({
     outcome: 'ok',

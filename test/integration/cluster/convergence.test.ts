@@ -6,13 +6,13 @@
  * configurations under one revision are a loud conflict: fatal event, metric, no adoption.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { configHash } from '../../../backend/config/hash';
 import { validateConfig, type ClusterConfig } from '../../../backend/config/model';
 import { ConfigStore } from '../../../backend/config/store';
 import { eventually, metricValue, startAgent, type RunningAgent } from '../../support/agent';
 import { loopbackCluster, status } from '../../support/cluster';
+import { tempDir } from '../../support/isolation';
 
 const base = loopbackCluster({
   name: 'converge',
@@ -34,7 +34,7 @@ function valid(data: object): ClusterConfig {
 }
 
 const agents: RunningAgent[] = [];
-const dirs = [1, 2].map((n) => fs.mkdtempSync(path.join(os.tmpdir(), `lifeline-converge-${n}-`)));
+const dirs = [1, 2].map((n) => tempDir(`lifeline-converge-${n}-`));
 const storeOf = (n: number) => new ConfigStore(path.join(dirs[n - 1], 'state', 'config'));
 
 async function start(data: object, n: number): Promise<RunningAgent> {

@@ -12,6 +12,7 @@ import { lifeline } from '../../support/cli';
 import { bmcAddress, killAgent, loopbackCluster, serverView, status } from '../../support/cluster';
 import { Markers } from '../../support/markers';
 import { startBmc, type SimBmc } from '../../support/ipmi-sim';
+import { ip } from '../../support/isolation';
 
 const BMC_PORT = 29344;
 const TRAP_PORT = 29345;
@@ -34,7 +35,10 @@ config.monitors = [
     name: 'mrw1',
     type: 'message-receive',
     category: 'BMCNOTICE',
-    perServer: { server1: { keyword: `127.0.0.1:${TRAP_PORT}` }, server2: { keyword: `127.0.0.2:${TRAP_PORT}` } },
+    perServer: {
+      server1: { keyword: `${ip('127.0.0.1')}:${TRAP_PORT}` },
+      server2: { keyword: `${ip('127.0.0.2')}:${TRAP_PORT}` },
+    },
     recovery: { targetType: 'group', target: 'failover1', failoverThreshold: 1 },
   },
 ];
@@ -76,7 +80,7 @@ describe('BMC linkage: failover on a fatal hardware event and on a confirmed-dow
       'trap',
       'send',
       '--to',
-      `127.0.0.1:${TRAP_PORT}`,
+      `${ip('127.0.0.1')}:${TRAP_PORT}`,
       '--from',
       bmcAddress(1),
       '--specific',

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { validateConfig, type ClusterConfig } from '../../../backend/config/model';
 import type * as Membership from '../../../backend/membership';
+import { ip } from '../../support/isolation';
 import { ROOT } from '../../support/paths';
 
 const SOURCES = path.join(ROOT, 'backend', 'membership');
@@ -25,11 +26,10 @@ export function loadBuilt(): typeof Membership {
 }
 
 /**
- * UDP ports for this run: 3xxxx, spread by process id so that concurrent runs on one
- * machine rarely collide (a collision shows as a clear bind error naming the port).
+ * UDP ports for this test file: the addresses are the file's own loopback block
+ * (test/support/isolation.ts), so ports need only differ within the file.
  */
-const BASE_PORT = 30000 + (process.pid % 450) * 20;
-let nextPort = BASE_PORT;
+let nextPort = 21000;
 
 export function ports(n: number): number[] {
   const p = Array.from({ length: n }, (_, i) => nextPort + i);
@@ -46,8 +46,8 @@ export interface LoopbackOptions {
 }
 
 /**
- * server1..N on 127.0.0.x (interconnect 0) and 127.0.2.x (interconnect 1): all of
- * 127.0.0.0/8 is loopback on Linux, no setup needed.
+ * server1..N on 127.B.0.x (interconnect 0) and 127.B.2.x (interconnect 1) of this file's
+ * loopback block: all of 127.0.0.0/8 is loopback on Linux, no setup needed.
  */
 export function loopbackConfig(o: LoopbackOptions = {}): ClusterConfig {
   const n = o.servers ?? 2;
@@ -61,12 +61,12 @@ export function loopbackConfig(o: LoopbackOptions = {}): ClusterConfig {
     },
     servers: names.map((name, i) => ({
       name,
-      api: { address: `127.0.0.${i + 1}` },
-      ...(o.bmc ? { bmc: { address: `127.0.1.${i + 1}`, user: 'admin', password: { env: 'BMC' } } } : {}),
+      api: { address: ip(`127.0.0.${i + 1}`) },
+      ...(o.bmc ? { bmc: { address: ip(`127.0.1.${i + 1}`), user: 'admin', password: { env: 'BMC' } } } : {}),
     })),
     interconnects: [
-      { type: 'lan', port: p0, addresses: Object.fromEntries(names.map((s, i) => [s, `127.0.0.${i + 1}`])) },
-      { type: 'lan', port: p1, addresses: Object.fromEntries(names.map((s, i) => [s, `127.0.2.${i + 1}`])) },
+      { type: 'lan', port: p0, addresses: Object.fromEntries(names.map((s, i) => [s, ip(`127.0.0.${i + 1}`)])) },
+      { type: 'lan', port: p1, addresses: Object.fromEntries(names.map((s, i) => [s, ip(`127.0.2.${i + 1}`)])) },
     ],
     groups: (o.groups ?? []).map((g) => ({
       name: g,

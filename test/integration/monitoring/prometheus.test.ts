@@ -14,20 +14,20 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { dump, load } from 'js-yaml';
 import { eventually, startAgent, type RunningAgent } from '../../support/agent';
 import { lifeline } from '../../support/cli';
 import { bmcAddress, killAgent, loopbackCluster } from '../../support/cluster';
 import { ROOT } from '../../support/paths';
+import { ip, tempDir } from '../../support/isolation';
 
 const API_PORT = 29501;
 const TRAP_PORT = 29504;
-const PROM = '127.0.0.1:29590';
+const PROM = `${ip('127.0.0.1')}:29590`;
 const RULES = path.join(ROOT, 'provisioning', 'alerting', 'lifeline-rules.yaml');
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'prometheus', 'agent-metrics.prom');
-const INSTANCE = `127.0.0.1:${API_PORT}`;
+const INSTANCE = `${ip('127.0.0.1')}:${API_PORT}`;
 
 const config = loopbackCluster({
   name: 'monitoring',
@@ -41,7 +41,10 @@ const config = loopbackCluster({
       name: 'mrw1',
       type: 'message-receive',
       category: 'BMCNOTICE',
-      perServer: { server1: { keyword: `127.0.0.1:${TRAP_PORT}` }, server2: { keyword: `127.0.0.2:${TRAP_PORT}` } },
+      perServer: {
+        server1: { keyword: `${ip('127.0.0.1')}:${TRAP_PORT}` },
+        server2: { keyword: `${ip('127.0.0.2')}:${TRAP_PORT}` },
+      },
     },
   ],
 });
@@ -84,7 +87,7 @@ function families(exposition: string): string[] {
 }
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-prometheus-'));
+  dir = tempDir('lifeline-prometheus-');
   agent = await startAgent(config, 'server1', { env: { BMC_PW: 'secret' } });
 
   // The rules as shipped, with every `for:` at 0s.
@@ -206,7 +209,7 @@ describe('Prometheus scraping a real agent with the Lifeline rules', () => {
       'trap',
       'send',
       '--to',
-      `127.0.0.1:${TRAP_PORT}`,
+      `${ip('127.0.0.1')}:${TRAP_PORT}`,
       '--from',
       bmcAddress(1),
       '--specific',
@@ -266,7 +269,16 @@ describe('Prometheus scraping a real agent with the Lifeline rules', () => {
   test('every dashboard query runs on Prometheus, and has data unless this setup cannot have any', async () => {
     // A second fatal PET, so that increase() and rate() over trap counters see a change.
     expect(
-      lifeline(['trap', 'send', '--to', `127.0.0.1:${TRAP_PORT}`, '--from', bmcAddress(1), '--specific', '880385']).code
+      lifeline([
+        'trap',
+        'send',
+        '--to',
+        `${ip('127.0.0.1')}:${TRAP_PORT}`,
+        '--from',
+        bmcAddress(1),
+        '--specific',
+        '880385',
+      ]).code
     ).toBe(0);
     await eventually(
       async () =>

@@ -6,10 +6,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { dump, load } from 'js-yaml';
 import { ROOT } from '../../support/paths';
+import { tempDir } from '../../support/isolation';
 
 const RULES = path.join(ROOT, 'provisioning', 'alerting', 'lifeline-rules.yaml');
 const TESTS = path.join(ROOT, 'test', 'fixtures', 'prometheus', 'lifeline-rules.test.yaml');
@@ -77,7 +77,7 @@ test('every alert has a severity (critical or warning), a summary and a descript
 describe('the check can fail', () => {
   let dir: string;
   beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-rules-'));
+    dir = tempDir('lifeline-rules-');
   });
   afterAll(() => {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -21,7 +21,6 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { dump } from 'js-yaml';
 import type { ClusterStatus } from '../../../backend/agent/status';
@@ -43,6 +42,7 @@ import {
   spawnAgentIn,
   waitListening,
 } from '../../support/netns-agents';
+import { tempDir } from '../../support/isolation';
 
 const VIP = '10.231.1.100';
 const CIDR = `${VIP}/24`;
@@ -54,7 +54,7 @@ const SERVERS = ['server1', 'server2'];
 const CLIENT = 3;
 
 let lab: NetnsLab;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-netns-groups-'));
+const dir = tempDir('lifeline-netns-groups-');
 const journal = path.join(dir, 'journal');
 const tokenFile = path.join(dir, 'operator.token');
 const operator = createToken('netns-operator', 'operator');

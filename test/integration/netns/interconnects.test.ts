@@ -7,13 +7,13 @@
  * restoring them brings everyone back. No packet is ever sent from the root namespace.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { dump } from 'js-yaml';
 import type { ClusterStatus } from '../../../backend/agent/status';
 import { createToken } from '../../../backend/api/tokens';
 import { createLab, type NetnsLab } from '../../support/netns';
 import { agentLog, jsonOf, lifelineIn, spawnAgentIn, waitListening } from '../../support/netns-agents';
+import { tempDir } from '../../support/isolation';
 
 const HOSTS = 3;
 const INTERVAL = 200;
@@ -22,7 +22,7 @@ const API_PORT = 29401;
 const MARGIN = 400;
 
 let lab: NetnsLab | undefined;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-netns-'));
+const dir = tempDir('lifeline-netns-');
 const viewer = createToken('netns-viewer', 'viewer');
 const tokenFile = path.join(dir, 'viewer.token');
 const servers = Array.from({ length: HOSTS }, (_, i) => `server${i + 1}`);

@@ -24,7 +24,6 @@
  * nothing is sent from the root namespace. Needs root (CI runs as root).
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { dump } from 'js-yaml';
 import type { ClusterStatus } from '../../../backend/agent/status';
@@ -35,6 +34,7 @@ import type { GroupView } from '../../../backend/groups/view';
 import { eventually } from '../../support/agent';
 import { createLab, type CommandResult, type NetnsLab } from '../../support/netns';
 import { agentLog, jsonOf, lifelineIn, logTails, spawnAgentIn, waitListening } from '../../support/netns-agents';
+import { tempDir } from '../../support/isolation';
 
 const SERVERS = ['server1', 'server2', 'server3'];
 const API_PORT = 29421;
@@ -44,7 +44,7 @@ const PUBLIC_NET = 3;
 const TARGET_HOST = 4;
 
 let lab: NetnsLab;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-netns-partition-'));
+const dir = tempDir('lifeline-netns-partition-');
 const markers = path.join(dir, 'markers');
 const journal = path.join(dir, 'journal');
 const tokenFile = path.join(dir, 'operator.token');

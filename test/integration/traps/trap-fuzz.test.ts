@@ -9,10 +9,11 @@ import dgram from 'node:dgram';
 import { buildPetData } from '../../../backend/traps/pet/build';
 import { eventually, metricValue, startAgent, type RunningAgent } from '../../support/agent';
 import { prng } from '../../support/prng';
+import { ip } from '../../support/isolation';
 
 const TRAP_PORT = 10272;
 const CAPTURE_PORT = 10273;
-const BMC1 = '127.0.1.1';
+const BMC1 = ip('127.0.1.1');
 const TOTAL = 50_000;
 
 const config = {
@@ -20,12 +21,12 @@ const config = {
   servers: [
     {
       name: 'server1',
-      api: { address: '127.0.0.1', port: 29112 },
+      api: { address: ip('127.0.0.1'), port: 29112 },
       bmc: { address: BMC1, user: 'admin', password: { env: 'BMC_PW' } },
     },
-    { name: 'server2', api: { address: '127.0.0.2', port: 29112 } },
+    { name: 'server2', api: { address: ip('127.0.0.2'), port: 29112 } },
   ],
-  interconnects: [{ type: 'lan', port: 29103, addresses: { server1: '127.0.0.1', server2: '127.0.0.2' } }],
+  interconnects: [{ type: 'lan', port: 29103, addresses: { server1: ip('127.0.0.1'), server2: ip('127.0.0.2') } }],
   groups: [{ name: 'failover1' }],
   traps: {
     users: [
@@ -43,7 +44,7 @@ const config = {
       name: 'mrw1',
       type: 'message-receive',
       category: 'BMCNOTICE',
-      keyword: `127.0.0.1:${TRAP_PORT}`,
+      keyword: `${ip('127.0.0.1')}:${TRAP_PORT}`,
       servers: ['server1'],
       recovery: { targetType: 'group', target: 'failover1' },
     },
@@ -62,7 +63,7 @@ afterAll(async () => agent?.stop());
 /** Real packets as snmptrap builds them, captured on a scratch socket. */
 async function capture(args: string[]): Promise<Buffer> {
   const s = dgram.createSocket('udp4');
-  await new Promise<void>((r) => s.bind(CAPTURE_PORT, '127.0.0.1', r));
+  await new Promise<void>((r) => s.bind(CAPTURE_PORT, ip('127.0.0.1'), r));
   const got = new Promise<Buffer>((r) => s.once('message', (m) => r(m)));
   spawnSync('snmptrap', ['-t', '1', '-r', '0', ...args], { timeout: 10_000 });
   const packet = await got;
@@ -85,7 +86,7 @@ async function rss(): Promise<number> {
 
 test(`${TOTAL} random, truncated, bit-flipped and oversized datagrams: alive, bounded, all counted`, async () => {
   const pet = buildPetData({ specific: 880385, severity: 0x10, sequence: 7 }).toString('hex');
-  const to = `127.0.0.1:${CAPTURE_PORT}`;
+  const to = `${ip('127.0.0.1')}:${CAPTURE_PORT}`;
   const seeds = [
     await capture([
       '-v',
@@ -179,7 +180,9 @@ test(`${TOTAL} random, truncated, bit-flipped and oversized datagrams: alive, bo
     const batch = packets.slice(i, i + 1000);
     for (let j = 0; j < batch.length; j += 100) {
       await Promise.all(
-        batch.slice(j, j + 100).map((p) => new Promise<void>((r) => sender.send(p, TRAP_PORT, '127.0.0.1', () => r())))
+        batch
+          .slice(j, j + 100)
+          .map((p) => new Promise<void>((r) => sender.send(p, TRAP_PORT, ip('127.0.0.1'), () => r())))
       );
       await new Promise((r) => setImmediate(r));
     }

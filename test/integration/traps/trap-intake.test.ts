@@ -8,10 +8,11 @@ import dgram from 'node:dgram';
 import { buildPetData } from '../../../backend/traps/pet/build';
 import { lifeline } from '../../support/cli';
 import { eventually, metricValue, startAgent, type RunningAgent } from '../../support/agent';
+import { ip } from '../../support/isolation';
 
 const TRAP_PORT = 10262;
-const KEYWORD = `127.0.0.1:${TRAP_PORT}`;
-const BMC1 = '127.0.1.1';
+const KEYWORD = `${ip('127.0.0.1')}:${TRAP_PORT}`;
+const BMC1 = ip('127.0.1.1');
 const AUTH = 'auth-pass-phrase-1';
 const PRIV = 'priv-pass-phrase-1';
 
@@ -20,18 +21,18 @@ const config = {
   servers: [
     {
       name: 'server1',
-      api: { address: '127.0.0.1', port: 29111 },
+      api: { address: ip('127.0.0.1'), port: 29111 },
       bmc: { address: BMC1, port: 29623, user: 'admin', password: { env: 'BMC_PW' } },
     },
     {
       name: 'server2',
-      api: { address: '127.0.0.2', port: 29111 },
-      bmc: { address: '127.0.1.2', port: 29623, user: 'admin', password: { env: 'BMC_PW' } },
+      api: { address: ip('127.0.0.2'), port: 29111 },
+      bmc: { address: ip('127.0.1.2'), port: 29623, user: 'admin', password: { env: 'BMC_PW' } },
     },
   ],
   interconnects: [
-    { type: 'lan', port: 29102, addresses: { server1: '127.0.0.1', server2: '127.0.0.2' } },
-    { type: 'bmc', addresses: { server1: BMC1, server2: '127.0.1.2' } },
+    { type: 'lan', port: 29102, addresses: { server1: ip('127.0.0.1'), server2: ip('127.0.0.2') } },
+    { type: 'bmc', addresses: { server1: BMC1, server2: ip('127.0.1.2') } },
   ],
   groups: [{ name: 'failover1' }],
   traps: {
@@ -51,7 +52,7 @@ const config = {
       name: 'mrw1',
       type: 'message-receive',
       category: 'BMCNOTICE',
-      perServer: { server1: { keyword: KEYWORD }, server2: { keyword: `127.0.0.2:${TRAP_PORT}` } },
+      perServer: { server1: { keyword: KEYWORD }, server2: { keyword: `${ip('127.0.0.2')}:${TRAP_PORT}` } },
       recovery: { targetType: 'group', target: 'failover1' },
       pet: { clearOnDeassertion: true },
     },
@@ -245,11 +246,11 @@ describe('SNMP trap intake (real agent, real snmptrap)', () => {
   test('a replayed v3 packet is rejected as a replay', async () => {
     // Capture the datagram snmptrap sends, then deliver it twice from the BMC's address.
     const capture = dgram.createSocket('udp4');
-    await new Promise<void>((r) => capture.bind(10263, '127.0.0.1', r));
+    await new Promise<void>((r) => capture.bind(10263, ip('127.0.0.1'), r));
     const packet = new Promise<Buffer>((r) => capture.once('message', (m) => r(m)));
     snmp('snmptrap', [
       ...v3(AUTH, PRIV),
-      '127.0.0.1:10263',
+      `${ip('127.0.0.1')}:10263`,
       '',
       '1.3.6.1.4.1.3183.1.1.0.880385',
       '1.3.6.1.4.1.3183.1.1.1',
@@ -262,7 +263,7 @@ describe('SNMP trap intake (real agent, real snmptrap)', () => {
     await new Promise<void>((r) => sender.bind(0, BMC1, r));
     const before = await counter('lifeline_trap_packets_total', { result: 'accepted' });
     for (let i = 0; i < 3; i++) {
-      await new Promise<void>((r) => sender.send(raw, TRAP_PORT, '127.0.0.1', () => r()));
+      await new Promise<void>((r) => sender.send(raw, TRAP_PORT, ip('127.0.0.1'), () => r()));
     }
     sender.close();
     await waitFor('lifeline_trap_packets_rejected_total', { reason: 'replay' }, 2);
@@ -273,22 +274,22 @@ describe('SNMP trap intake (real agent, real snmptrap)', () => {
   test('a wrong community, a denied source and garbage are rejected and counted, the monitor untouched', async () => {
     v1Pet(880385, 0x10, { community: 'private' });
     await waitFor('lifeline_trap_packets_rejected_total', { reason: 'bad-community' }, 1);
-    v1Pet(880385, 0x10, { from: '127.0.0.99' });
-    v1Pet(880385, 0x10, { from: '127.0.0.99' });
+    v1Pet(880385, 0x10, { from: ip('127.0.0.99') });
+    v1Pet(880385, 0x10, { from: ip('127.0.0.99') });
     await waitFor('lifeline_trap_packets_rejected_total', { reason: 'denied-source' }, 2);
     const s = dgram.createSocket('udp4');
     await new Promise<void>((r) => s.bind(0, BMC1, r));
-    await new Promise<void>((r) => s.send(Buffer.from('not snmp at all'), TRAP_PORT, '127.0.0.1', () => r()));
+    await new Promise<void>((r) => s.send(Buffer.from('not snmp at all'), TRAP_PORT, ip('127.0.0.1'), () => r()));
     s.close();
     await waitFor('lifeline_trap_packets_rejected_total', { reason: 'malformed' }, 1);
     expect(await monitorStatus()).toBe('normal');
     // A denied source is logged once a minute, not once a packet.
-    await eventually(() => (agent.logs().includes('127.0.0.99') ? true : undefined), 3000, 'denial logged');
+    await eventually(() => (agent.logs().includes(ip('127.0.0.99')) ? true : undefined), 3000, 'denial logged');
     expect(
       agent
         .logs()
         .split('\n')
-        .filter((l) => l.includes('"source":"127.0.0.99"')).length
+        .filter((l) => l.includes(`"source":"${ip('127.0.0.99')}"`)).length
     ).toBe(1);
   });
 

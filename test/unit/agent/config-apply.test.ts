@@ -1,10 +1,9 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { ApplyError, ConfigApplier, type PeerTransport, type Proposal } from '../../../backend/agent/config-apply';
 import { validateConfig } from '../../../backend/config/model';
 import { ConfigStore, type StoredRevision } from '../../../backend/config/store';
 import { maxConfig } from '../../support/max-config';
+import { tempDir } from '../../support/isolation';
 
 const SERVERS = ['server1', 'server2', 'server3'];
 
@@ -27,7 +26,7 @@ function cluster() {
     abort: async (peer, revision, hash) => nodes.get(peer)?.applier.abort(revision, hash),
   };
   for (const name of SERVERS) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `apply-${name}-`));
+    const dir = tempDir(`apply-${name}-`);
     dirs.push(dir);
     const store = new ConfigStore(dir);
     const first = validateConfig(cfg('initial'));

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { INCARNATION_FILE, nextIncarnation } from '../../../backend/agent/incarnation-file';
 import { newIncarnation } from '../../../backend/membership';
+import { tempDir } from '../../support/isolation';
 
 describe('persisted incarnation', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-inc-'));
+  const dir = tempDir('lifeline-inc-');
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   test('a fresh start takes a fresh incarnation and writes it', () => {

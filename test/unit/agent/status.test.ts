@@ -2,6 +2,7 @@ import { buildStatus, type StatusInput } from '../../../backend/agent/status';
 import { groupViews } from '../../../backend/groups/view';
 import type { BmcPeerState } from '../../../backend/bmc/checker-state';
 import { cluster, evidence, peer, snapshot } from './fixtures';
+import { ip } from '../../support/isolation';
 
 const bmc2: BmcPeerState = {
   server: 'server2',
@@ -95,7 +96,7 @@ describe('status snapshot', () => {
       {
         interconnect: 0,
         type: 'lan',
-        address: '127.0.0.2',
+        address: ip('127.0.0.2'),
         state: 'up',
         lastHeard: 1_700_000_001_900,
         silenceMs: 100,
@@ -104,7 +105,7 @@ describe('status snapshot', () => {
       {
         interconnect: 1,
         type: 'lan',
-        address: '127.0.2.2',
+        address: ip('127.0.2.2'),
         state: 'up',
         lastHeard: 1_700_000_001_950,
         silenceMs: 50,
@@ -113,7 +114,7 @@ describe('status snapshot', () => {
       {
         interconnect: 2,
         type: 'bmc',
-        address: '127.0.1.12',
+        address: ip('127.0.1.12'),
         state: 'up',
         lastHeard: 1_700_000_001_990,
         silenceMs: null,

@@ -1,9 +1,9 @@
 // From the cluster configuration to BMC peers, and password references to resolved targets.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { validateConfigText, type ClusterConfig } from '../../../backend/config/model';
 import { bmcPeersFromConfig, resolveIpmiTarget, resolveIpmiTargets } from '../../../backend/bmc/targets';
+import { tempDir } from '../../support/isolation';
 
 const EXAMPLES = path.join(__dirname, '..', '..', '..', 'examples');
 
@@ -66,7 +66,7 @@ describe('resolveIpmiTarget', () => {
   const peer = bmcPeersFromConfig(load('loopback-demo.yaml'), 'server1')[0];
 
   test('reads the password through backend/config/secrets.ts (file, trailing newline dropped)', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-bmc-secret-'));
+    const dir = tempDir('lifeline-bmc-secret-');
     try {
       const file = path.join(dir, 'bmc.password');
       fs.writeFileSync(file, 'open-sesame\n');
@@ -79,7 +79,7 @@ describe('resolveIpmiTarget', () => {
   });
 
   test('errors name the server and the reference, never the value', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-bmc-secret-'));
+    const dir = tempDir('lifeline-bmc-secret-');
     try {
       const empty = path.join(dir, 'empty');
       fs.writeFileSync(empty, '');

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { ConfigStore, RevisionConflictError } from '../../../backend/config/store';
 import { validateConfig, type ClusterConfig } from '../../../backend/config/model';
 import { maxConfig } from '../../support/max-config';
+import { tempDir } from '../../support/isolation';
 
 function config(name: string): ClusterConfig {
   const data = maxConfig({ servers: 2, interconnects: 2, groups: 1, monitors: 2 });
@@ -17,7 +17,7 @@ function config(name: string): ClusterConfig {
 
 let dir: string;
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-store-'));
+  dir = tempDir('lifeline-store-');
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 

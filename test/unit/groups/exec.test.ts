@@ -1,14 +1,14 @@
 // The exec driver against the real /bin/sh: environment, exit codes, timeouts that kill
 // the whole process group, and start scripts that leave a daemon behind.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { ExecDriver } from '../../../backend/groups/resources/exec';
 import { withoutSecrets } from '../../../backend/config/secrets';
 import type { Resource } from '../../../backend/config/model';
+import { tempDir } from '../../support/isolation';
 
 type Exec = Extract<Resource, { type: 'exec' }>;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-exec-'));
+const dir = tempDir('lifeline-exec-');
 const ctx = { group: 'web', server: 'server1', event: 'START' as const };
 const pids: number[] = [];
 const driver = new ExecDriver({ baseEnv: { PATH: process.env.PATH, KEPT: 'yes' }, onSpawn: (p) => pids.push(p) });

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { HELD_FILE, HeldFile } from '../../../backend/groups/held-file';
+import { tempDir } from '../../support/isolation';
 
-const dir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-held-'));
+const dir = () => tempDir('lifeline-held-');
 
 test('written as it changes, read back by the next run (only groups still configured)', () => {
   const d = dir();
