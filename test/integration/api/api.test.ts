@@ -256,7 +256,8 @@ describe('cluster-wide configuration changes', () => {
     });
     const history = lifeline(['config', 'history'], { env });
     expect(history.code).toBe(0);
-    expect(history.stdout.split('\n')[0]).toMatch(/api:test-admin/);
+    expect(history.stdout.split('\n')[0]).toMatch(/^REVISION +HASH +APPLIED +SOURCE$/);
+    expect(history.stdout.split('\n')[1]).toMatch(/api:test-admin/);
     const first = (await currentConfig(agents.server1)).revision;
     const back = lifeline(['config', 'rollback', '1'], { env });
     expect(back).toMatchObject({ code: 0 });
@@ -366,7 +367,9 @@ describe('monitors in the status and in GET /monitors', () => {
       expect(table.stdout).toMatch(/^ {2}mrw1 +error +1 error, 2 normal$/m);
       expect(table.stdout).toMatch(/^ {4}server1 +error +\d\d:\d\d:\d\d +\S/m);
       expect(table.stdout).toContain('  - monitor mrw1 on server1 is in error');
-      expect(lifeline(['monitor', 'list', '--status', 'error'], { env }).stdout).toMatch(/^mrw1 +server1 +error /);
+      expect(lifeline(['monitor', 'list', '--status', 'error'], { env }).stdout).toMatch(
+        /^MONITOR +SERVER +STATUS +REASON\nmrw1 +server1 +error /
+      );
     } finally {
       await a.request('POST', '/api/v1/monitors/mrw1/clear', {}, a.tokens.operator);
     }
