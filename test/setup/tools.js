@@ -12,4 +12,8 @@ module.exports = {
   nft: 'nftables',
   arping: 'iputils-arping',
   ping: 'iputils-ping',
+  'dpkg-deb': 'dpkg',
+  'systemd-analyze': 'systemd',
+  zip: 'zip',
+  unzip: 'unzip',
 };

@@ -23,7 +23,7 @@ export interface RunningAgent {
 export async function startAgent(
   config: object,
   server: string,
-  options: { env?: NodeJS.ProcessEnv; dir?: string } = {}
+  options: { env?: NodeJS.ProcessEnv; dir?: string; command?: string[] } = {}
 ): Promise<RunningAgent> {
   const dir = options.dir ?? tempDir(`lifeline-${server}-`);
   const configFile = path.join(dir, 'cluster.yaml');
@@ -37,10 +37,12 @@ export async function startAgent(
   fs.writeFileSync(tokenFile, dump(Object.values(made).map((m) => m.entry)), { mode: 0o600 });
   const logFile = path.join(dir, 'agent.log');
   const out = fs.openSync(logFile, 'a');
+  // The project's build by default; `command` runs another lifeline (an unpacked package).
+  const [program, ...first] = options.command ?? [process.execPath, CLI];
   const child = spawn(
-    process.execPath,
+    program,
     [
-      CLI,
+      ...first,
       'agent',
       '--config',
       configFile,
