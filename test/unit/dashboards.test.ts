@@ -1,6 +1,6 @@
 /**
  * The Grafana dashboards (src/dashboards) and the Prometheus alerting rules
- * (provisioning/alerting) against what the agent really exports: every metric name in a panel
+ * (provisioning/prometheus) against what the agent really exports: every metric name in a panel
  * query, a template variable or a rule expression must be a sample name of the live exposition
  * in test/fixtures/prometheus/agent-metrics.prom (captured from a real agent by
  * test/integration/monitoring/prometheus.test.ts, which also fails when it goes stale), and
@@ -15,7 +15,7 @@ import { ROOT } from '../support/paths';
 
 const DASHBOARDS = path.join(ROOT, 'src', 'dashboards');
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'prometheus', 'agent-metrics.prom');
-const RULES = path.join(ROOT, 'provisioning', 'alerting', 'lifeline-rules.yaml');
+const RULES = path.join(ROOT, 'provisioning', 'prometheus', 'lifeline-rules.yaml');
 
 /** Sample names of an exposition, from its TYPE lines (histograms and summaries expanded). */
 export function sampleNames(exposition: string): Set<string> {

@@ -25,7 +25,7 @@ import { ip, tempDir } from '../../support/isolation';
 const API_PORT = 29501;
 const TRAP_PORT = 29504;
 const PROM = `${ip('127.0.0.1')}:29590`;
-const RULES = path.join(ROOT, 'provisioning', 'alerting', 'lifeline-rules.yaml');
+const RULES = path.join(ROOT, 'provisioning', 'prometheus', 'lifeline-rules.yaml');
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'prometheus', 'agent-metrics.prom');
 const INSTANCE = `${ip('127.0.0.1')}:${API_PORT}`;
 

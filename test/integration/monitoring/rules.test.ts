@@ -1,5 +1,5 @@
 /**
- * The Prometheus alerting rules (provisioning/alerting/lifeline-rules.yaml) with Debian's
+ * The Prometheus alerting rules (provisioning/prometheus/lifeline-rules.yaml) with Debian's
  * promtool: `check rules`, and `test rules` on test/fixtures/prometheus/lifeline-rules.test.yaml,
  * which feeds series to every alert and expects each one to fire on some input and not on
  * another. A wrong expectation makes promtool exit 1 (shown below on a broken copy).
@@ -11,7 +11,7 @@ import { dump, load } from 'js-yaml';
 import { ROOT } from '../../support/paths';
 import { tempDir } from '../../support/isolation';
 
-const RULES = path.join(ROOT, 'provisioning', 'alerting', 'lifeline-rules.yaml');
+const RULES = path.join(ROOT, 'provisioning', 'prometheus', 'lifeline-rules.yaml');
 const TESTS = path.join(ROOT, 'test', 'fixtures', 'prometheus', 'lifeline-rules.test.yaml');
 
 interface RuleFile {

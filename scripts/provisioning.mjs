@@ -1,0 +1,21 @@
+// `npm run provisioning`: writes provisioning/alerting/lifeline-alerts.yaml (Grafana-managed
+// alert rules) from provisioning/prometheus/lifeline-rules.yaml (scripts/lib/grafana-alerts.mjs).
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { dump, load } from 'js-yaml';
+import { grafanaAlerts, HEADER } from './lib/grafana-alerts.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const SOURCE = path.join(root, 'provisioning/prometheus/lifeline-rules.yaml');
+export const TARGET = path.join(root, 'provisioning/alerting/lifeline-alerts.yaml');
+
+export function generated() {
+  return HEADER + dump(grafanaAlerts(load(fs.readFileSync(SOURCE, 'utf8'))), { lineWidth: -1, noRefs: true });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  fs.mkdirSync(path.dirname(TARGET), { recursive: true });
+  fs.writeFileSync(TARGET, generated());
+  console.log(`${path.relative(root, TARGET)}: written from ${path.relative(root, SOURCE)}`);
+}
