@@ -1,8 +1,13 @@
 // `npm run demo`: a working two-server cluster on this machine, from examples/loopback-demo.yaml.
 // Two simulated BMCs (ipmi_sim on 127.0.1.1 and 127.0.1.2), two agents (127.0.0.1 and
-// 127.0.0.2), an admin token, failover group failover1 started on server1; then a fatal
-// PET test trap from server1's BMC, and the cluster's answer: failover1 fails over to server2. Runs until Ctrl-C (`-- --once`: show the answer, clean up, exit).
-import { spawnSync } from 'node:child_process';
+// 127.0.0.2, API port 29011), an admin token, failover group failover1 started on server1, and
+// a real Prometheus scraping both agents with the project's rules when Debian's prometheus is
+// installed. Prints the URLs and the one command that injects a fatal PET from server1's BMC
+// (failover1 then fails over to server2), follows the event log, and runs until Ctrl-C, which
+// stops every process it started (by PID) and removes its temporary folder.
+//   -- --once   inject the trap itself, show the cluster's answer, clean up and exit (the test)
+//   LIFELINE_DEMO_NET=127.N   use 127.N.x.y instead of 127.0.x.y (tests of several checkouts)
+import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLI, spawnAgent, waitReady } from './lib/agents.mjs';
+import { firingAlerts, installed as prometheusInstalled, startPrometheus, targetsUp } from './lib/demo-prometheus.mjs';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,13 +25,28 @@ const { createToken } = require(path.join(root, 'build/backend/api/tokens.js'));
 const { dump } = require('js-yaml');
 
 const once = process.argv.includes('--once');
-const CONFIG = path.join(root, 'examples/loopback-demo.yaml');
+const net = process.env.LIFELINE_DEMO_NET ?? '127.0';
+if (!/^127\.\d{1,3}$/.test(net)) {
+  throw new Error(`LIFELINE_DEMO_NET must look like 127.N, not "${net}"`);
+}
+const at = (x, y) => `${net}.${x}.${y}`;
+const API_PORT = 29011;
+const TRAP = `${at(0, 1)}:10162`;
+const PROMETHEUS = `${at(0, 1)}:29090`;
+const PREVIEW_PORT = 29030;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-demo-'));
 const say = (text) => process.stdout.write(`\n== ${text}\n`);
 
 ensureTools(['ipmi_sim', 'ipmitool']);
+const CONFIG = path.join(dir, 'cluster.yaml');
+fs.writeFileSync(
+  CONFIG,
+  fs.readFileSync(path.join(root, 'examples/loopback-demo.yaml'), 'utf8').replaceAll('127.0.', `${net}.`)
+);
 const admin = createToken('demo-admin', 'admin');
-fs.writeFileSync(path.join(dir, 'tokens.yaml'), dump([admin.entry]), { mode: 0o600 });
+const viewer = createToken('demo-prometheus', 'viewer');
+fs.writeFileSync(path.join(dir, 'tokens.yaml'), dump([admin.entry, viewer.entry]), { mode: 0o600 });
+fs.writeFileSync(path.join(dir, 'prometheus.token'), viewer.token, { mode: 0o600 });
 const env = {
   ...process.env,
   LIFELINE_CLUSTER_SECRET: crypto.randomBytes(24).toString('base64url'),
@@ -34,23 +55,30 @@ const env = {
 };
 
 const bmcs = [];
-const agents = [];
+const children = []; // agents, Prometheus, the event follower: stopped by PID
+let preview;
 let stopping = false;
 async function stop(code) {
   if (stopping) {
     return;
   }
   stopping = true;
-  for (const a of agents) {
-    a.kill('SIGTERM');
+  const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
+  const exited = running.map((c) => new Promise((r) => c.once('exit', r)));
+  for (const c of running) {
+    process.kill(c.pid, 'SIGTERM'); // agents stop their groups first
   }
-  await Promise.all(agents.map((a) => (a.exitCode === null ? new Promise((r) => a.once('exit', r)) : undefined)));
+  const timer = setTimeout(() => running.forEach((c) => c.exitCode === null && process.kill(c.pid, 'SIGKILL')), 15_000);
+  await Promise.all(exited);
+  clearTimeout(timer);
+  await preview?.stop();
   await Promise.all(bmcs.map((b) => b.stop()));
   fs.rmSync(dir, { recursive: true, force: true });
   process.exit(code);
 }
-process.on('SIGINT', () => stop(0));
-process.on('SIGTERM', () => stop(0));
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => stop(0));
+}
 
 function lifeline(args, url) {
   const r = spawnSync(process.execPath, [CLI, ...args], {
@@ -60,6 +88,9 @@ function lifeline(args, url) {
   process.stdout.write(`$ lifeline ${args.join(' ')}\n${r.stdout}${r.stderr}`);
   return r.status;
 }
+
+/** The demo's exec resource writes this file where it runs (examples/loopback-demo.yaml). */
+const groupFile = (server) => fs.existsSync(path.join(dir, `failover1.app.${server}`));
 
 /** Waits (at most 10 s) until failover1 runs on `server`, as the agent at `url` sees it. */
 async function waitForGroup(url, server) {
@@ -74,69 +105,138 @@ async function waitForGroup(url, server) {
   throw new Error(`failover1 did not come online on ${server} within 10 s`);
 }
 
-/** The demo's exec resource writes this file where it runs (examples/loopback-demo.yaml). */
-const groupFile = (server) => fs.existsSync(path.join(dir, `failover1.app.${server}`));
-
-async function main() {
+async function startCluster() {
   say('simulated BMCs (ipmi_sim)');
   for (const [name, address] of [
-    ['bmc-server1', '127.0.1.1'],
-    ['bmc-server2', '127.0.1.2'],
+    ['bmc-server1', at(1, 1)],
+    ['bmc-server2', at(1, 2)],
   ]) {
     bmcs.push(await startBmc({ address, port: 9623, name }));
     console.log(`${name}: ${address}:9623 (chassis power on)`);
   }
   say('agents');
-  const urls = {};
-  for (const [server, address] of [
-    ['server1', '127.0.0.1'],
-    ['server2', '127.0.0.2'],
-  ]) {
+  const urls = { server1: `http://${at(0, 1)}:${API_PORT}`, server2: `http://${at(0, 2)}:${API_PORT}` };
+  for (const server of Object.keys(urls)) {
+    const logFile = path.join(dir, `${server}.log`);
     const child = spawnAgent({
       configFile: CONFIG,
       server,
       stateDir: path.join(dir, server),
       tokenFiles: [path.join(dir, 'tokens.yaml')],
       env,
-      logFile: path.join(dir, `${server}.log`),
+      logFile,
     });
     child.on('exit', (code) => {
       if (!stopping) {
-        console.error(`agent ${server} exited (${code}); its log: ${path.join(dir, `${server}.log`)}`);
+        console.error(`agent ${server} exited (${code}); its log: ${logFile}`);
         stop(1);
       }
     });
-    agents.push(child);
-    urls[server] = `http://${address}:29011`;
+    children.push(child);
   }
   await Promise.all(
     Object.entries(urls).map(([server, url]) => waitReady(url, { logFile: path.join(dir, `${server}.log`) }))
   );
   for (const [server, url] of Object.entries(urls)) {
-    console.log(`${server}: ${url}  (log: ${path.join(dir, `${server}.log`)})`);
+    console.log(
+      `${server}: ${url}  (pid ${children.find((c) => c.spawnargs.includes(server)).pid}, log: ${path.join(dir, `${server}.log`)})`
+    );
   }
+  return urls;
+}
+
+async function startMonitoring(urls) {
+  say('Prometheus');
+  if (!prometheusInstalled()) {
+    console.log(
+      'Prometheus is not installed, so none runs: apt-get install prometheus (Debian) and start the demo again.'
+    );
+    return undefined;
+  }
+  const p = await startPrometheus({
+    dir: path.join(dir, 'prometheus'),
+    listen: PROMETHEUS,
+    targets: Object.values(urls).map((u) => u.replace('http://', '')),
+    tokenFile: path.join(dir, 'prometheus.token'),
+    rules: path.join(root, 'provisioning/prometheus/lifeline-rules.yaml'),
+  });
+  children.push(p.child);
+  const up = await targetsUp(p.url, 2);
+  console.log(
+    `Prometheus: ${p.url} (pid ${p.child.pid}), scraping job lifeline: ${up}/2 targets up, Lifeline rules loaded`
+  );
+  return p;
+}
+
+/** The plugin pages on the Grafana-compatible host, where this checkout has it (test/browser/host/). */
+async function startPreview(urls) {
+  say('plugin pages');
+  const host = path.join(root, 'test/browser/host/server.js');
+  if (!fs.existsSync(host) || !fs.existsSync(path.join(root, 'dist/module.js'))) {
+    console.log(
+      'Plugin preview: not in this checkout (it needs the Grafana-compatible host test/browser/host/ and dist/). ' +
+        'For the plugin in a real Grafana, see the README (install, or examples/compose/).'
+    );
+    return;
+  }
+  preview = await require(host).start({
+    dist: path.join(root, 'dist'),
+    settings: { enabled: true, jsonData: { agentUrl: urls.server1 }, secureJsonData: { agentToken: admin.token } },
+    user: { role: 'Admin' },
+    address: at(0, 1),
+    port: PREVIEW_PORT,
+  });
+  console.log(
+    `Plugin preview (outside Grafana, on a Grafana-compatible test host): ${preview.url}/a/lifeline-cluster-app/`
+  );
+}
+
+const trapArgs = ['trap', 'send', '--to', TRAP, '--from', at(1, 1), '--specific', '880385'];
+
+async function main() {
+  const urls = await startCluster();
   await new Promise((r) => setTimeout(r, 1500)); // a few heartbeat rounds
   say('cluster status: failover1 started by itself on server1, its first startup server');
   await waitForGroup(urls.server1, 'server1');
   lifeline(['status'], urls.server1);
+  const prometheus = await startMonitoring(urls);
+  await startPreview(urls);
 
-  say("a fatal hardware event: server1's BMC reports a drive fault (PET 880385)");
-  lifeline(['trap', 'send', '--to', '127.0.0.1:10162', '--from', '127.0.1.1', '--specific', '880385'], urls.server1);
-  await waitForGroup(urls.server1, 'server2');
-  say('mrw1 went into error, its recovery failed failover1 over to server2');
-  lifeline(['monitor', 'list'], urls.server1);
-  lifeline(['group', 'list'], urls.server2);
-  lifeline(['events', '--limit', '8'], urls.server1);
+  say('the demo cluster is running');
+  console.log(`temporary folder: ${dir}`);
+  console.log(`export LIFELINE_URL=${urls.server1} LIFELINE_TOKEN=${admin.token}`);
+  console.log(
+    'then (npx lifeline, or lifeline after npm link): lifeline status | lifeline events --follow | lifeline group list'
+  );
+  console.log(`metrics: curl -H "Authorization: Bearer $LIFELINE_TOKEN" ${urls.server1}/metrics`);
+  if (prometheus) {
+    console.log(`Prometheus alerts: ${prometheus.url}/alerts   targets: ${prometheus.url}/targets`);
+  }
+  console.log("\ninject a fatal BMC trap (server1's BMC reports a drive fault, PET 880385), in another terminal:");
+  console.log(`  npx lifeline ${trapArgs.join(' ')}`);
 
   if (once) {
+    say("a fatal hardware event: server1's BMC reports a drive fault (PET 880385)");
+    lifeline(trapArgs, urls.server1);
+    await waitForGroup(urls.server1, 'server2');
+    say('mrw1 went into error, its recovery failed failover1 over to server2');
+    lifeline(['monitor', 'list'], urls.server1);
+    lifeline(['group', 'list'], urls.server2);
+    lifeline(['events', '--limit', '8'], urls.server1);
+    if (prometheus) {
+      console.log(
+        `firing in Prometheus: ${(await firingAlerts(prometheus.url, 'LifelineBmcFatalEvent')).join(', ') || 'none'}`
+      );
+    }
     await stop(0);
     return;
   }
-  say('the demo cluster is running; Ctrl-C stops it');
-  console.log(`export LIFELINE_URL=${urls.server1} LIFELINE_TOKEN=${admin.token}`);
-  console.log('then try: lifeline status | lifeline events --follow | lifeline monitor clear mrw1');
-  console.log('          lifeline group list | lifeline group move failover1 --server server1');
-  console.log(`          curl -H "Authorization: Bearer $LIFELINE_TOKEN" $LIFELINE_URL/metrics`);
+  say('events as they happen (Ctrl-C stops the demo and removes everything it started)');
+  const follower = spawn(process.execPath, [CLI, 'events', '--follow', '--limit', '3'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...env, LIFELINE_URL: urls.server1, LIFELINE_TOKEN: admin.token },
+  });
+  children.push(follower);
 }
 
 main().catch(async (e) => {

@@ -77,7 +77,9 @@ export function grafanaAlerts(prometheusRules) {
   const used = new Set(GROUPS.flatMap((g) => g.from));
   const unknown = [...byName.keys()].filter((n) => !used.has(n));
   if (unknown.length > 0) {
-    throw new Error(`Prometheus rule groups without a Grafana group: ${unknown.join(', ')} (scripts/lib/grafana-alerts.mjs)`);
+    throw new Error(
+      `Prometheus rule groups without a Grafana group: ${unknown.join(', ')} (scripts/lib/grafana-alerts.mjs)`
+    );
   }
   return {
     apiVersion: 1,
@@ -86,7 +88,10 @@ export function grafanaAlerts(prometheusRules) {
       name: g.name,
       folder: FOLDER,
       interval: INTERVAL,
-      rules: g.from.flatMap((n) => byName.get(n)?.rules ?? []).filter((r) => r.alert).map(rule),
+      rules: g.from
+        .flatMap((n) => byName.get(n)?.rules ?? [])
+        .filter((r) => r.alert)
+        .map(rule),
     })),
   };
 }
