@@ -8,6 +8,8 @@
  *     and nothing else fires while the rest is healthy.
  * The rules are loaded with every `for:` set to 0s so the test takes seconds; the `for:`
  * durations themselves are tested by promtool (rules.test.ts).
+ * The Grafana-managed alert rules (provisioning/alerting/lifeline-alerts.yaml) run their queries
+ * here too, and their conditions hold for the same alerts.
  * The agent's metric families must equal those in test/fixtures/prometheus/agent-metrics.prom,
  * which the dashboard unit test checks panel queries against. LIFELINE_UPDATE_FIXTURES=1
  * rewrites that file from this agent.
@@ -27,6 +29,7 @@ const TRAP_PORT = 29504;
 const PROM = `${ip('127.0.0.1')}:29590`;
 const RULES = path.join(ROOT, 'provisioning', 'prometheus', 'lifeline-rules.yaml');
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'prometheus', 'agent-metrics.prom');
+const GRAFANA_ALERTS = path.join(ROOT, 'provisioning', 'alerting', 'lifeline-alerts.yaml');
 const INSTANCE = `${ip('127.0.0.1')}:${API_PORT}`;
 
 const config = loopbackCluster({
@@ -255,6 +258,45 @@ describe('Prometheus scraping a real agent with the Lifeline rules', () => {
     expect(byName('LifelineBmcUnreachable')).toMatchObject({ server: 'server2', instance: INSTANCE });
     // g1 runs on server1 (so LifelineGroupNotOnline is quiet for a reason, not for lack of data).
     expect(await query('lifeline_group_state{group="g1",state="online"} == 1')).toHaveLength(1);
+  });
+
+  test('every Grafana-managed alert query runs on Prometheus, and its condition holds exactly where the Prometheus alert fires', async () => {
+    // provisioning/alerting/lifeline-alerts.yaml: query A (to the Prometheus data source),
+    // condition B = "A returned a series" (Grafana's math expression, evaluated here per series).
+    const grafana = load(fs.readFileSync(GRAFANA_ALERTS, 'utf8')) as {
+      groups: Array<{ rules: Array<{ title: string; condition: string; data: Array<{ refId: string; model: any }> }> }>;
+    };
+    const rules = grafana.groups.flatMap((g) => g.rules);
+    expect(rules.length).toBeGreaterThanOrEqual(12);
+    const compare = async () => {
+      const errors: string[] = [];
+      const holding: string[] = [];
+      for (const r of rules) {
+        const a = r.data.find((d) => d.refId === 'A')!;
+        expect(r.data.find((d) => d.refId === r.condition)!.model.expression).toBe(
+          'is_number($A) || is_nan($A) || is_inf($A)'
+        );
+        try {
+          if ((await query(a.model.expr)).length > 0) {
+            holding.push(r.title);
+          }
+        } catch (e) {
+          errors.push(`${r.title}: ${(e as Error).message}`);
+        }
+      }
+      const prom = [...new Set((await firing()).map((x) => x.labels.alertname))].sort();
+      return { errors, holding: holding.sort(), prom };
+    };
+    const result = await eventually(
+      async () => {
+        const c = await compare();
+        return c.errors.length > 0 || c.holding.join() === c.prom.join() ? c : undefined;
+      },
+      15_000,
+      'Grafana conditions matching the firing Prometheus alerts'
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.holding).toEqual(['LifelineBmcFatalEvent', 'LifelineBmcUnreachable', 'LifelineServerDown']);
   });
 
   test('the agent exports the metric families of the dashboard fixture (captured after the trap)', async () => {
