@@ -7,6 +7,7 @@
 // stops every process it started (by PID) and removes its temporary folder.
 //   -- --once   inject the trap itself, show the cluster's answer, clean up and exit (the test)
 //   LIFELINE_DEMO_NET=127.N   use 127.N.x.y instead of 127.0.x.y (tests of several checkouts)
+//   LIFELINE_DEMO_TOKEN=...   the admin token to use instead of a random one (examples/compose/)
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -21,7 +22,7 @@ const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { ensureTools } = require(path.join(root, 'test/setup/ensure-tools.js'));
 const { startBmc, SIM_PASSWORD } = require(path.join(root, 'build/backend/sim/ipmi-sim.js'));
-const { createToken } = require(path.join(root, 'build/backend/api/tokens.js'));
+const { createToken, hashToken } = require(path.join(root, 'build/backend/api/tokens.js'));
 const { dump } = require('js-yaml');
 
 const once = process.argv.includes('--once');
@@ -43,7 +44,11 @@ fs.writeFileSync(
   CONFIG,
   fs.readFileSync(path.join(root, 'examples/loopback-demo.yaml'), 'utf8').replaceAll('127.0.', `${net}.`)
 );
-const admin = createToken('demo-admin', 'admin');
+// LIFELINE_DEMO_TOKEN: a token chosen outside (examples/compose/ gives the same one to Grafana).
+const given = process.env.LIFELINE_DEMO_TOKEN;
+const admin = given
+  ? { token: given, entry: { name: 'demo-admin', role: 'admin', sha256: hashToken(given) } }
+  : createToken('demo-admin', 'admin');
 const viewer = createToken('demo-prometheus', 'viewer');
 fs.writeFileSync(path.join(dir, 'tokens.yaml'), dump([admin.entry, viewer.entry]), { mode: 0o600 });
 fs.writeFileSync(path.join(dir, 'prometheus.token'), viewer.token, { mode: 0o600 });
