@@ -17,3 +17,8 @@ export function lifeline(args: string[], options: { env?: NodeJS.ProcessEnv; inp
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** `lifeline trap send`: a PET (default 880385, drive slot: drive fault) from a BMC address. */
+export function sendPet(to: string, from: string, specific = '880385'): CliResult {
+  return lifeline(['trap', 'send', '--to', to, '--from', from, '--specific', specific]);
+}

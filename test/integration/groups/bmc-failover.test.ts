@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import { eventually, startAgent, type RunningAgent } from '../../support/agent';
-import { lifeline } from '../../support/cli';
+import { sendPet } from '../../support/cli';
 import { bmcAddress, killAgent, loopbackCluster, serverView, status } from '../../support/cluster';
 import { Markers } from '../../support/markers';
 import { startBmc, type SimBmc } from '../../support/ipmi-sim';
@@ -76,16 +76,7 @@ describe('BMC linkage: failover on a fatal hardware event and on a confirmed-dow
       'server2 sees it'
     );
     const sent = Date.now();
-    const r = lifeline([
-      'trap',
-      'send',
-      '--to',
-      `${ip('127.0.0.1')}:${TRAP_PORT}`,
-      '--from',
-      bmcAddress(1),
-      '--specific',
-      '880385',
-    ]);
+    const r = sendPet(`${ip('127.0.0.1')}:${TRAP_PORT}`, bmcAddress(1));
     expect(r.code).toBe(0);
     await eventually(async () => (running().join() === 'server2' ? true : undefined), 10_000, 'failed over');
     // For the closing note: trap sent -> service started on the other server (includes CLI start-up).

@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { dump, load } from 'js-yaml';
 import { eventually, startAgent, type RunningAgent } from '../../support/agent';
-import { lifeline } from '../../support/cli';
+import { sendPet } from '../../support/cli';
 import { bmcAddress, killAgent, loopbackCluster } from '../../support/cluster';
 import { ROOT } from '../../support/paths';
 import { ip, tempDir } from '../../support/isolation';
@@ -208,16 +208,7 @@ describe('Prometheus scraping a real agent with the Lifeline rules', () => {
     );
     expect((await firing()).filter((a) => a.labels.alertname === 'LifelineBmcFatalEvent')).toEqual([]);
 
-    const sent = lifeline([
-      'trap',
-      'send',
-      '--to',
-      `${ip('127.0.0.1')}:${TRAP_PORT}`,
-      '--from',
-      bmcAddress(1),
-      '--specific',
-      '880385', // drive slot: drive fault
-    ]);
+    const sent = sendPet(`${ip('127.0.0.1')}:${TRAP_PORT}`, bmcAddress(1)); // drive slot: drive fault
     expect(sent.code).toBe(0);
     const alert = await eventually(
       async () => (await firing()).find((a) => a.labels.alertname === 'LifelineBmcFatalEvent'),
@@ -310,18 +301,7 @@ describe('Prometheus scraping a real agent with the Lifeline rules', () => {
 
   test('every dashboard query runs on Prometheus, and has data unless this setup cannot have any', async () => {
     // A second fatal PET, so that increase() and rate() over trap counters see a change.
-    expect(
-      lifeline([
-        'trap',
-        'send',
-        '--to',
-        `${ip('127.0.0.1')}:${TRAP_PORT}`,
-        '--from',
-        bmcAddress(1),
-        '--specific',
-        '880385',
-      ]).code
-    ).toBe(0);
+    expect(sendPet(`${ip('127.0.0.1')}:${TRAP_PORT}`, bmcAddress(1)).code).toBe(0);
     await eventually(
       async () =>
         (await query('increase(lifeline_traps_received_total{class="fatal"}[1m]) > 0')).length ? true : undefined,
