@@ -11,7 +11,7 @@ import path from 'node:path';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { createApp } from '../api/app';
 import type { AgentContext } from '../api/context';
-import { peerToken, peerTokenEntry } from '../api/peer-token';
+import { PeerAuthority, peerToken } from '../api/peer-token';
 import { readTokenFile, TokenStore, type TokenEntry } from '../api/tokens';
 import { loadConfigFile } from '../config/file';
 import { configHash, shortHash } from '../config/hash';
@@ -160,10 +160,16 @@ export class Agent {
         onTrap: (trap) => intake.handle(trap),
         onResult: (result, source) => {
           metrics.packet(result);
-          if (result === 'denied-source' && policy.shouldLog(source.address, Date.now())) {
+          const denial = result === 'denied-source' && policy.denialToLog(source.address, Date.now());
+          if (denial === 'source') {
             log.warn(
               { source: source.address },
               'trap from a source that is not allowed was denied (logged once a minute per source)'
+            );
+          } else if (denial === 'untracked') {
+            log.warn(
+              { source: source.address },
+              'traps from more denied sources than are tracked: further new sources are not logged this minute (lifeline_trap_packets_rejected_total counts them)'
             );
           }
         },
@@ -265,7 +271,7 @@ export class Agent {
     if (configured.length === 0) {
       log.warn('no API tokens are configured: every API call except health checks (and peer agents) will be refused');
     }
-    const tokens = new TokenStore([...configured, peerTokenEntry(secret)]);
+    const tokens = new TokenStore(configured);
     const applier = new ConfigApplier(
       self,
       store,
@@ -276,6 +282,7 @@ export class Agent {
     );
     const app = createApp(ctx, {
       tokens,
+      peer: new PeerAuthority(secret),
       publicMetrics: config.api.publicMetrics,
       log,
       configWrite: { applier, history: () => store.history() },
@@ -397,7 +404,11 @@ export class Agent {
 
   private loadTokens(config: ClusterConfig): TokenEntry[] {
     const files = [...(config.api.tokensFile ? [config.api.tokensFile] : []), ...(this.options.tokenFiles ?? [])];
-    return [...config.api.tokens, ...files.flatMap((f) => readTokenFile(f))];
+    try {
+      return [...config.api.tokens, ...files.flatMap((f) => readTokenFile(f))];
+    } catch (e) {
+      throw new ConfigError((e as Error).message);
+    }
   }
 
   private wireMonitorEvents(board: MonitorBoard, events: EventLog, metrics: TrapMetrics) {
