@@ -16,10 +16,12 @@ import { readTokenFile, TokenStore, type TokenEntry } from '../api/tokens';
 import { loadConfigFile } from '../config/file';
 import { configHash, shortHash } from '../config/hash';
 import { formatProblem, monitoredServers, type ClusterConfig } from '../config/model';
-import { readSecret, withoutSecrets } from '../config/secrets';
+import { readSecret, secretRefs, withoutSecrets } from '../config/secrets';
 import { ConfigStore, type StoredRevision } from '../config/store';
 import { EventLog } from '../events/event-log';
+import { eventLogReports, movedAside } from '../events/reports';
 import { createDrivers } from '../groups/resources';
+import { resolveScriptUsers } from '../groups/resources/script-users';
 import type { Logger } from '../log';
 import { MonitorBoard } from '../monitors/monitor-board';
 import { TrapIntake } from '../traps/intake';
@@ -133,14 +135,27 @@ export class Agent {
     });
     this.configInfo.labels(String(this.stored.revision), this.stored.hash).set(1);
     const secret = readClusterSecret(config);
+    const scriptUsers = this.scriptUsers(config);
+    const inEnvironment = secretRefs(config).flatMap((r) => (r.env === undefined ? [] : [r.env]));
+    if (inEnvironment.length > 0) {
+      log.warn(
+        { variables: inEnvironment },
+        "secrets read from environment variables stay readable in /proc/PID/environ by every process of the agent's user (resource scripts without a user included): prefer {file} or {credential}"
+      );
+    }
 
     const t = config.traps;
+    const reportDeps = { registry: this.registry, log, server: self, events: () => this.events };
     this.events = new EventLog(path.join(this.options.stateDir, 'events.db'), {
       maxEvents: t.eventLog.maxEvents,
       maxAgeMs: t.eventLog.maxAgeDays * 86_400_000,
       burstWindowMs: t.eventLog.burstWindowMs,
+      reports: eventLogReports(reportDeps),
     });
     const events = this.events;
+    if (events.movedAside) {
+      movedAside(reportDeps, events.movedAside);
+    }
     const board = new MonitorBoard(
       config.monitors.map((m) => ({ name: m.name, servers: monitoredServers(config, m) }))
     );
@@ -206,7 +221,7 @@ export class Agent {
       registry: this.registry,
       events,
       membership,
-      drivers: createDrivers(withoutSecrets(config)),
+      drivers: createDrivers(withoutSecrets(config), scriptUsers),
       peers: httpGroupTransport(() => config, token),
       announceLeaving: (incarnation) => announceLeaving(config, token, self, incarnation),
     });
@@ -400,6 +415,14 @@ export class Agent {
       summary: `configuration revision ${stored.revision} (${shortHash(stored.hash)}) adopted from ${from} (was ${previous.revision})`,
       fields: { revision: stored.revision, hash: stored.hash, previous: previous.revision, from },
     });
+  }
+
+  private scriptUsers(config: ClusterConfig) {
+    try {
+      return resolveScriptUsers(config);
+    } catch (e) {
+      throw new ConfigError((e as Error).message);
+    }
   }
 
   private loadTokens(config: ClusterConfig): TokenEntry[] {

@@ -17,6 +17,10 @@ export function errorHandler(log: { error: (o: object, m: string) => void }) {
       res.status(400).json({ error: 'the request body is not valid JSON' });
     } else if (err.type === 'entity.too.large') {
       res.status(413).json({ error: 'the request body is too large' });
+    } else if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
+      // A full disk is the operator's to fix: say so (with the file), not "internal error".
+      log.error({ err: { message: err.message, name: err.name } }, 'API request failed: no space left on the device');
+      res.status(507).json({ error: err.message });
     } else if (err.status && err.status >= 400 && err.status < 500) {
       res.status(err.status).json({ error: err.message });
     } else {

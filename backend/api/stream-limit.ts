@@ -27,7 +27,9 @@ export function streamLimit(registry: Registry, max: number) {
     if (open >= max) {
       refused.inc();
       res.setHeader('Retry-After', '10');
-      res.status(503).json({ error: `too many event streams are open (api.maxEventStreams = ${max}); try again later` });
+      res
+        .status(503)
+        .json({ error: `too many event streams are open (api.maxEventStreams = ${max}); try again later` });
       return;
     }
     open++;

@@ -51,7 +51,10 @@ export function monitorRoutes(ctx: AgentContext): Router {
       res.status(400).json({
         error: 'invalid request',
         problems: [
-          { path: 'server', message: known ? `monitor ${name} does not run on ${server}` : `no server is named "${server}"` },
+          {
+            path: 'server',
+            message: known ? `monitor ${name} does not run on ${server}` : `no server is named "${server}"`,
+          },
         ],
       });
       return;
