@@ -37,11 +37,7 @@ function status(peers = [peer('server2'), peer('server3', { state: 'hung-or-part
         config: cluster(),
         self: 'server1',
         local: [{ group: 'failover1', state: 'offline', since: 1, reason: '', resources: [] }],
-        peers: peers.map((p) => ({
-          server: p.server,
-          state: p.state,
-          holds: p.server === 'server3' ? ['failover1'] : [],
-        })),
+        peers: peers.map((p) => ({ server: p.server, state: p.state, holds: p.server === 'server3' ? ['failover1'] : [] })),
       },
       () => undefined
     ),
