@@ -7,6 +7,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Counter } from 'prom-client';
 import type { Role } from '../config/model';
 import { FailureLimiter } from './failure-limiter';
+import { dropUnreadBody } from './json-body';
 import { PEER_PRINCIPAL, type PeerAuthority } from './peer-token';
 import { ROLE_RANK, type Principal, type TokenStore } from './tokens';
 
@@ -55,6 +56,7 @@ export function authenticate(options: AuthOptions) {
       next();
       return;
     }
+    dropUnreadBody(req, res);
     const verdict = limiter.fail(client);
     if (verdict.limited) {
       options.failures.labels('rate-limited').inc();

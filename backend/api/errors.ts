@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { z } from 'zod';
 import { formatPath, problemsFromZod } from '../config/model';
+import { dropUnreadBody } from './json-body';
 
 /** 400 with every problem and its path, the same shape as configuration errors. */
 export function badRequest(res: Response, error: z.ZodError) {
@@ -12,7 +13,8 @@ export function badRequest(res: Response, error: z.ZodError) {
 
 /** Last resort: malformed JSON and oversized bodies are client errors; anything else is logged, never shown. */
 export function errorHandler(log: { error: (o: object, m: string) => void }) {
-  return (err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+  return (err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
+    dropUnreadBody(req, res);
     if (err.type === 'entity.parse.failed') {
       res.status(400).json({ error: 'the request body is not valid JSON' });
     } else if (err.type === 'entity.too.large') {
