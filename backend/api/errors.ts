@@ -16,7 +16,7 @@ export function errorHandler(log: { error: (o: object, m: string) => void }) {
   return (err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
     dropUnreadBody(req, res);
     if (err.type === 'entity.parse.failed') {
-      res.status(400).json({ error: 'the request body is not valid JSON' });
+      res.status(400).json({ error: 'the request body is not valid JSON (an object or an array)' });
     } else if (err.type === 'entity.too.large') {
       res.status(413).json({ error: 'the request body is too large' });
     } else if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
