@@ -37,15 +37,24 @@ export function openDatabase<T>(
   init: (db: Database.Database) => T,
   now: () => number = Date.now
 ): { db: Database.Database; value: T; moved?: MovedAside } {
+  // SQLite deletes the WAL when it closes a database it could not open: a second name for
+  // it keeps the WAL (rows written just before a crash) should the database prove broken.
+  const wal = `${file}-wal`;
+  const savedWal = `${file}-wal.opening`;
+  fs.rmSync(savedWal, { force: true });
+  const hadWal = fs.existsSync(wal) && (fs.linkSync(wal, savedWal), true);
   try {
-    return openChecked(file, init);
+    const opened = openChecked(file, init);
+    fs.rmSync(savedWal, { force: true });
+    return opened;
   } catch (e) {
     const notAFile = fs.statSync(file, { throwIfNoEntry: false })?.isFile() === false;
     if (!isBrokenDatabase(e) && !notAFile) {
+      fs.rmSync(savedWal, { force: true });
       throw new Error(`cannot open the event log ${file}: ${(e as Error).message}`);
     }
     const reason = notAFile ? 'not a regular file' : (e as Error).message;
-    const movedTo = moveAside(file, now());
+    const movedTo = moveAside(file, now(), hadWal ? savedWal : undefined);
     try {
       return { ...openChecked(file, init), moved: { file, movedTo, reason } };
     } catch (again) {
@@ -73,11 +82,16 @@ function openChecked<T>(file: string, init: (db: Database.Database) => T): { db:
   }
 }
 
-export function moveAside(file: string, at: number): string {
+/** Moves `file` (and its -wal, or `savedWal` standing for it, and -shm) to `<file>.corrupt-<time>`. */
+export function moveAside(file: string, at: number, savedWal?: string): string {
   const stamp = new Date(at).toISOString().replace(/[:.]/g, '-');
   const movedTo = `${file}.corrupt-${stamp}`;
   try {
     fs.renameSync(file, movedTo);
+    if (savedWal) {
+      fs.rmSync(`${file}-wal`, { force: true });
+      fs.renameSync(savedWal, `${movedTo}-wal`);
+    }
     for (const suffix of ['-wal', '-shm']) {
       if (fs.existsSync(file + suffix)) {
         fs.renameSync(file + suffix, `${movedTo}${suffix}`);
