@@ -93,6 +93,33 @@ export function statusOf(url: string, path: string, from: string, token: string)
   });
 }
 
+/** Opens GET /events/stream; resolves with the answer's status once its head arrives (destroy `req` to close). */
+export function openStream(
+  url: string,
+  token: string | undefined,
+  from: string
+): Promise<{ status: number; req: http.ClientRequest }> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: u.hostname,
+        port: Number(u.port),
+        path: '/api/v1/events/stream',
+        localAddress: from,
+        agent: false,
+        headers: token ? { Authorization: `Bearer ${token}` } : {},
+      },
+      (res) => {
+        res.resume();
+        resolve({ status: res.statusCode ?? 0, req });
+      }
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 /** The i-th client address in 127.1.0.0/16 and up (never 127.0.0.x, where the agents listen). */
 export function clientAddress(i: number): string {
   const block = Math.floor(i / 254);

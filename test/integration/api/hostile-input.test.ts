@@ -4,24 +4,17 @@
  * failed-authentication limit, more event streams than the cap, and the agent's resident
  * memory across a bounded attack of large bodies, bad tokens and streams.
  */
-import http from 'node:http';
+import type http from 'node:http';
 import { eventually, metricValue, startAgent, type RunningAgent } from '../../support/agent';
-import { clientAddress, pool, raw, rssMiB, statusOf } from '../../support/http';
+import { clientAddress, openStream, pool, raw, rssMiB, statusOf } from '../../support/http';
+import { loopbackCluster } from '../../support/cluster';
 import { Markers } from '../../support/markers';
 
 const SERVERS = ['server1', 'server2'];
 const markers = new Markers();
 
 const config = {
-  cluster: {
-    name: 'hostile',
-    heartbeat: { intervalMs: 200, timeoutMs: 1000 },
-    secret: { env: 'LIFELINE_CLUSTER_SECRET' },
-  },
-  servers: SERVERS.map((s, i) => ({ name: s, api: { address: `127.0.0.${i + 1}`, port: 29711 } })),
-  interconnects: [
-    { type: 'lan', port: 29712, addresses: Object.fromEntries(SERVERS.map((s, i) => [s, `127.0.0.${i + 1}`])) },
-  ],
+  ...loopbackCluster({ name: 'hostile', servers: 2, apiPort: 29711, lanPorts: [29712] }),
   groups: [{ name: 'failover1', resources: [markers.resource('failover1')] }],
   monitors: [{ name: 'mrw1', type: 'message-receive', category: 'APPNOTICE', keyword: 'db-down' }],
 };
@@ -137,36 +130,13 @@ test('a limited client stays limited while 12,000 other addresses fail once each
   expect((await raw(a.url, { path: '/api/v1/status', token: a.tokens.viewer, from: stuck })).status).toBe(200);
 }, 60_000);
 
-/** Opens an event stream; resolves with its status once the head arrives. */
-function openStream(a: RunningAgent, from: string): Promise<{ status: number; req: http.ClientRequest }> {
-  const u = new URL(a.url);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: u.hostname,
-        port: Number(u.port),
-        path: '/api/v1/events/stream',
-        localAddress: from,
-        agent: false,
-        headers: { Authorization: `Bearer ${a.tokens.viewer}` },
-      },
-      (res) => {
-        res.resume();
-        resolve({ status: res.statusCode ?? 0, req });
-      }
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 test('event streams are capped (api.maxEventStreams, 100 by default): the next one is refused and counted', async () => {
   const a = agents.server1;
   const open: http.ClientRequest[] = [];
   try {
     const statuses: number[] = [];
     for (let i = 0; i < 105; i++) {
-      const s = await openStream(a, clientAddress(20_000 + i));
+      const s = await openStream(a.url, a.tokens.viewer, clientAddress(20_000 + i));
       statuses.push(s.status);
       open.push(s.req);
     }
@@ -183,7 +153,7 @@ test('event streams are capped (api.maxEventStreams, 100 by default): the next o
     const m = (await a.request('GET', '/metrics', undefined, a.tokens.viewer)).body as string;
     return metricValue(m, 'lifeline_api_event_stream_clients') === 0 ? true : undefined;
   });
-  const s = await openStream(a, '127.0.9.10');
+  const s = await openStream(a.url, a.tokens.viewer, '127.0.9.10');
   s.req.destroy();
   expect(s.status).toBe(200);
   expect(a.logs()).not.toMatch(/MaxListenersExceeded/);
@@ -223,7 +193,7 @@ async function attack(a: RunningAgent, round: number): Promise<Map<string, numbe
     note('bad token', await statusOf(a.url, '/api/v1/status', clientAddress(base + 1000 + i), 'llt_x'))
   );
   await pool(100, 20, async (i) => {
-    const s = await openStream(a, clientAddress(base + 6000 + i));
+    const s = await openStream(a.url, a.tokens.viewer, clientAddress(base + 6000 + i));
     note('stream', s.status);
     s.req.destroy();
   });
@@ -238,7 +208,6 @@ test('resident memory stays bounded across repeated attacks (large and nested bo
     answers.push(Object.fromEntries(await attack(a, round)));
     rss.push(rssMiB(a.child.pid!));
   }
-  // eslint-disable-next-line no-console
   console.log(`agent RSS (MiB) before and after each round: ${rss.map((r) => r.toFixed(0)).join(' -> ')}`, answers);
   // -1: the agent closed the connection of a stranger's body it would not read (after its 401);
   // 503: more configuration-sized bodies at once than it parses (MAX_LARGE_BODIES).

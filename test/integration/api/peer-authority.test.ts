@@ -11,21 +11,16 @@ import path from 'node:path';
 import { dump } from 'js-yaml';
 import { peerToken } from '../../../backend/api/peer-token';
 import { createToken } from '../../../backend/api/tokens';
-import { startAgent, type RunningAgent } from '../../support/agent';
+import { eventually, expectRefusedStart, startAgent, type RunningAgent } from '../../support/agent';
 import { lifeline } from '../../support/cli';
+import { loopbackCluster } from '../../support/cluster';
 import { Markers } from '../../support/markers';
 
 const markers = new Markers();
 
 function clusterConfig(extra: object = {}) {
   return {
-    cluster: {
-      name: 'peers',
-      heartbeat: { intervalMs: 200, timeoutMs: 1000 },
-      secret: { env: 'LIFELINE_CLUSTER_SECRET' },
-    },
-    servers: [{ name: 'server1', api: { address: '127.0.0.1', port: 29731 } }],
-    interconnects: [{ type: 'lan', port: 29732, addresses: { server1: '127.0.0.1' } }],
+    ...loopbackCluster({ name: 'peers', servers: 1, apiPort: 29731, lanPorts: [29732] }),
     groups: [{ name: 'failover1', resources: [markers.resource('failover1')] }],
     ...extra,
   };
@@ -36,8 +31,8 @@ afterAll(() => markers.dispose());
 describe('a token named "peer" is refused wherever tokens are defined', () => {
   test('in api.tokens: the agent does not start (exit 1) and names the path', async () => {
     const named = createToken('peer', 'viewer');
-    const start = startAgent(clusterConfig({ api: { tokens: [named.entry] } }), 'server1');
-    await expect(start).rejects.toThrow(
+    await expectRefusedStart(
+      clusterConfig({ api: { tokens: [named.entry] } }),
       /exited with 1[\s\S]*api\.tokens\[0\]\.name: "peer" is reserved for the agents of the cluster/
     );
   });
@@ -46,8 +41,8 @@ describe('a token named "peer" is refused wherever tokens are defined', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-peer-file-'));
     const file = path.join(dir, 'more-tokens.yaml');
     fs.writeFileSync(file, dump([createToken('grafana', 'viewer').entry, createToken('PEER', 'admin').entry]));
-    const start = startAgent(clusterConfig({ api: { tokensFile: file } }), 'server1');
-    await expect(start).rejects.toThrow(
+    await expectRefusedStart(
+      clusterConfig({ api: { tokensFile: file } }),
       new RegExp(`exited with 1[\\s\\S]*token file ${file}: \\[1\\]\\.name: "PEER" is reserved`)
     );
     fs.rmSync(dir, { recursive: true, force: true });
@@ -66,6 +61,7 @@ describe('a running agent', () => {
   let a: RunningAgent;
   beforeAll(async () => {
     a = await startAgent(clusterConfig(), 'server1');
+    await eventually(() => (markers.running('failover1').length === 1 ? true : undefined), 10_000, 'failover1 online');
   });
   afterAll(async () => {
     await a?.stop();
@@ -79,15 +75,7 @@ describe('a running agent', () => {
       path: 'api.tokens[0].name',
       message: '"peer" is reserved for the agents of the cluster (the peer token); give the token another name',
     });
-    const put = await fetch(`${a.url}/api/v1/config`, {
-      method: 'PUT',
-      headers: {
-        Authorization: `Bearer ${a.tokens.admin}`,
-        'Content-Type': 'application/json',
-        'If-Match': `"${current.revision}"`,
-      },
-      body: JSON.stringify(bad),
-    });
+    const put = await a.request('PUT', '/api/v1/config', bad, a.tokens.admin, { 'If-Match': `"${current.revision}"` });
     expect(put.status).toBe(400);
     expect((await a.request('GET', '/api/v1/config', undefined, a.tokens.viewer)).body.revision).toBe(current.revision);
   });

@@ -8,26 +8,18 @@
  * call with a random body never answers 401/403 or 500. Each request comes from a client
  * address of its own, so the failed-authentication limit (429) stays out of the picture.
  */
-import http from 'node:http';
 import { peerToken } from '../../../backend/api/peer-token';
 import { createToken } from '../../../backend/api/tokens';
 import { eventually, startAgent, type RunningAgent } from '../../support/agent';
-import { clientAddress, raw } from '../../support/http';
+import { clientAddress, openStream, raw } from '../../support/http';
+import { loopbackCluster } from '../../support/cluster';
 import { Markers } from '../../support/markers';
 import { prng, randInt } from '../../support/prng';
 
 const SERVERS = ['server1', 'server2'];
 const markers = new Markers();
 const config = {
-  cluster: {
-    name: 'fuzz',
-    heartbeat: { intervalMs: 200, timeoutMs: 1000 },
-    secret: { env: 'LIFELINE_CLUSTER_SECRET' },
-  },
-  servers: SERVERS.map((s, i) => ({ name: s, api: { address: `127.0.0.${i + 1}`, port: 29761 } })),
-  interconnects: [
-    { type: 'lan', port: 29762, addresses: Object.fromEntries(SERVERS.map((s, i) => [s, `127.0.0.${i + 1}`])) },
-  ],
+  ...loopbackCluster({ name: 'fuzz', servers: 2, apiPort: 29761, lanPorts: [29762] }),
   groups: [{ name: 'failover1', resources: [markers.resource('failover1')] }],
   monitors: [{ name: 'mrw1', type: 'message-receive', category: 'APPNOTICE', keyword: 'db-down' }],
 };
@@ -123,29 +115,6 @@ async function endpoints(): Promise<Array<[string, string, Least, unknown]>> {
   ];
 }
 
-/** The status of a server-sent-event stream's answer (the stream itself is dropped). */
-function streamStatus(a: RunningAgent, token: string | undefined): Promise<number> {
-  const u = new URL(a.url);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: u.hostname,
-        port: Number(u.port),
-        path: '/api/v1/events/stream',
-        localAddress: from(),
-        agent: false,
-        headers: token ? { Authorization: `Bearer ${token}` } : {},
-      },
-      (res) => {
-        resolve(res.statusCode ?? 0);
-        req.destroy();
-      }
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 async function call(
   a: RunningAgent,
   method: string,
@@ -156,7 +125,9 @@ async function call(
 ) {
   const token = tokenOf(a, caller);
   if (path.endsWith('/events/stream')) {
-    return streamStatus(a, token);
+    const s = await openStream(a.url, token, from());
+    s.req.destroy();
+    return s.status;
   }
   const r = await raw(a.url, {
     method,

@@ -10,19 +10,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { eventually, metricValue, startAgent, type RunningAgent } from '../../support/agent';
+import { loopbackCluster } from '../../support/cluster';
 import { Markers } from '../../support/markers';
 
 const markers = new Markers();
 
 function clusterConfig(groups = ['failover1']) {
   return {
-    cluster: {
-      name: 'disk',
-      heartbeat: { intervalMs: 200, timeoutMs: 1000 },
-      secret: { env: 'LIFELINE_CLUSTER_SECRET' },
-    },
-    servers: [{ name: 'server1', api: { address: '127.0.0.1', port: 29721 } }],
-    interconnects: [{ type: 'lan', port: 29722, addresses: { server1: '127.0.0.1' } }],
+    ...loopbackCluster({ name: 'disk', servers: 1, apiPort: 29721, lanPorts: [29722] }),
     groups: groups.map((g) => ({ name: g, resources: [markers.resource(g)] })),
     monitors: [{ name: 'mrw1', type: 'message-receive', category: 'APPNOTICE', keyword: 'db-down' }],
   };
@@ -106,16 +101,9 @@ describe('a full state disk (tmpfs of 8 MiB)', () => {
     expect(a.logs().match(/the event log cannot store events/g)).toHaveLength(1);
 
     const changed = { ...before.config, groups: [...before.config.groups, { name: 'extra' }] };
-    const put = await fetch(`${a.url}/api/v1/config`, {
-      method: 'PUT',
-      headers: {
-        Authorization: `Bearer ${a.tokens.admin}`,
-        'Content-Type': 'application/json',
-        'If-Match': `"${before.revision}"`,
-      },
-      body: JSON.stringify(changed),
-    });
-    const answer = await put.json();
+    const ifMatch = { 'If-Match': `"${before.revision}"` };
+    const put = await a.request('PUT', '/api/v1/config', changed, a.tokens.admin, ifMatch);
+    const answer = put.body;
     expect({ status: put.status, error: answer.error }).toEqual({
       status: 507,
       error: expect.stringContaining(`${path.join(state, 'config')}/rev-`),
@@ -152,15 +140,7 @@ describe('a full state disk (tmpfs of 8 MiB)', () => {
     expect(last.summary).toMatch(/after-0/);
     expect(a.logs()).toMatch(/the event log stores events again/);
     expect((await a.request('PUT', '/api/v1/config', changed, a.tokens.admin)).status).toBe(428); // If-Match, as ever
-    const ok = await fetch(`${a.url}/api/v1/config`, {
-      method: 'PUT',
-      headers: {
-        Authorization: `Bearer ${a.tokens.admin}`,
-        'Content-Type': 'application/json',
-        'If-Match': `"${before.revision}"`,
-      },
-      body: JSON.stringify(changed),
-    });
+    const ok = await a.request('PUT', '/api/v1/config', changed, a.tokens.admin, ifMatch);
     expect(ok.status).toBe(200);
   }, 60_000);
 });

@@ -9,15 +9,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { peerToken } from '../../../backend/api/peer-token';
-import { eventually, startAgent } from '../../support/agent';
+import { eventually, expectRefusedStart, startAgent } from '../../support/agent';
+import { loopbackCluster } from '../../support/cluster';
 
 const SECRET = 'test-cluster-secret';
 
+const base = loopbackCluster({ name: 'scripts', servers: 1, apiPort: 29741, lanPorts: [29742] });
+
 function clusterConfig(secret: object, resource: object) {
   return {
-    cluster: { name: 'scripts', heartbeat: { intervalMs: 200, timeoutMs: 1000 }, secret },
-    servers: [{ name: 'server1', api: { address: '127.0.0.1', port: 29741 } }],
-    interconnects: [{ type: 'lan', port: 29742, addresses: { server1: '127.0.0.1' } }],
+    ...base,
+    cluster: { ...base.cluster, secret },
     groups: [
       { name: 'failover1', resources: [{ name: 'spy', type: 'exec', stop: 'true', timeoutMs: 5000, ...resource }] },
     ],
@@ -88,11 +90,8 @@ test('a script run as another user cannot read the agent environment, where an {
 });
 
 test('an unknown script user stops the agent at start with the path of the setting', async () => {
-  const start = startAgent(
+  await expectRefusedStart(
     clusterConfig({ env: 'LIFELINE_CLUSTER_SECRET' }, { start: 'true', user: 'no-such-user' }),
-    'server1'
-  );
-  await expect(start).rejects.toThrow(
     /exited with 1[\s\S]*groups\[0\]\.resources\[0\]\.user: there is no user "no-such-user" on this server/
   );
 });

@@ -6,19 +6,14 @@
  */
 import dgram from 'node:dgram';
 import { eventually, metricValue, startAgent, type RunningAgent } from '../../support/agent';
+import { loopbackCluster } from '../../support/cluster';
 import { clientAddress, pool } from '../../support/http';
 
 const TRAP_PORT = 10272;
 const SOURCES = 12_000;
 
 const config = {
-  cluster: {
-    name: 'denied',
-    heartbeat: { intervalMs: 200, timeoutMs: 1000 },
-    secret: { env: 'LIFELINE_CLUSTER_SECRET' },
-  },
-  servers: [{ name: 'server1', api: { address: '127.0.0.1', port: 29751 } }],
-  interconnects: [{ type: 'lan', port: 29752, addresses: { server1: '127.0.0.1' } }],
+  ...loopbackCluster({ name: 'denied', servers: 1, apiPort: 29751, lanPorts: [29752] }),
   monitors: [{ name: 'mrw1', type: 'message-receive', category: 'BMCNOTICE', keyword: `127.0.0.1:${TRAP_PORT}` }],
 };
 
