@@ -11,15 +11,17 @@ import path from 'node:path';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { createApp } from '../api/app';
 import type { AgentContext } from '../api/context';
-import { peerToken, peerTokenEntry } from '../api/peer-token';
+import { PeerAuthority, peerToken } from '../api/peer-token';
 import { readTokenFile, TokenStore, type TokenEntry } from '../api/tokens';
 import { loadConfigFile } from '../config/file';
 import { configHash, shortHash } from '../config/hash';
 import { formatProblem, monitoredServers, type ClusterConfig } from '../config/model';
-import { readSecret, withoutSecrets } from '../config/secrets';
+import { readSecret, secretRefs, withoutSecrets } from '../config/secrets';
 import { ConfigStore, type StoredRevision } from '../config/store';
 import { EventLog } from '../events/event-log';
+import { eventLogReports, movedAside } from '../events/reports';
 import { createDrivers } from '../groups/resources';
+import { resolveScriptUsers } from '../groups/resources/script-users';
 import type { Logger } from '../log';
 import { MonitorBoard } from '../monitors/monitor-board';
 import { TrapIntake } from '../traps/intake';
@@ -133,14 +135,27 @@ export class Agent {
     });
     this.configInfo.labels(String(this.stored.revision), this.stored.hash).set(1);
     const secret = readClusterSecret(config);
+    const scriptUsers = this.scriptUsers(config);
+    const inEnvironment = secretRefs(config).flatMap((r) => (r.env === undefined ? [] : [r.env]));
+    if (inEnvironment.length > 0) {
+      log.warn(
+        { variables: inEnvironment },
+        "secrets read from environment variables stay readable in /proc/PID/environ by every process of the agent's user (resource scripts without a user included): prefer {file} or {credential}"
+      );
+    }
 
     const t = config.traps;
+    const reportDeps = { registry: this.registry, log, server: self, events: () => this.events };
     this.events = new EventLog(path.join(this.options.stateDir, 'events.db'), {
       maxEvents: t.eventLog.maxEvents,
       maxAgeMs: t.eventLog.maxAgeDays * 86_400_000,
       burstWindowMs: t.eventLog.burstWindowMs,
+      reports: eventLogReports(reportDeps),
     });
     const events = this.events;
+    if (events.movedAside) {
+      movedAside(reportDeps, events.movedAside);
+    }
     const board = new MonitorBoard(
       config.monitors.map((m) => ({ name: m.name, servers: monitoredServers(config, m) }))
     );
@@ -160,10 +175,16 @@ export class Agent {
         onTrap: (trap) => intake.handle(trap),
         onResult: (result, source) => {
           metrics.packet(result);
-          if (result === 'denied-source' && policy.shouldLog(source.address, Date.now())) {
+          const denial = result === 'denied-source' && policy.denialToLog(source.address, Date.now());
+          if (denial === 'source') {
             log.warn(
               { source: source.address },
               'trap from a source that is not allowed was denied (logged once a minute per source)'
+            );
+          } else if (denial === 'untracked') {
+            log.warn(
+              { source: source.address },
+              'traps from more denied sources than are tracked: further new sources are not logged this minute (lifeline_trap_packets_rejected_total counts them)'
             );
           }
         },
@@ -200,7 +221,7 @@ export class Agent {
       registry: this.registry,
       events,
       membership,
-      drivers: createDrivers(withoutSecrets(config)),
+      drivers: createDrivers(withoutSecrets(config), scriptUsers),
       peers: httpGroupTransport(() => config, token),
       announceLeaving: (incarnation) => announceLeaving(config, token, self, incarnation),
     });
@@ -265,7 +286,7 @@ export class Agent {
     if (configured.length === 0) {
       log.warn('no API tokens are configured: every API call except health checks (and peer agents) will be refused');
     }
-    const tokens = new TokenStore([...configured, peerTokenEntry(secret)]);
+    const tokens = new TokenStore(configured);
     const applier = new ConfigApplier(
       self,
       store,
@@ -276,6 +297,7 @@ export class Agent {
     );
     const app = createApp(ctx, {
       tokens,
+      peer: new PeerAuthority(secret),
       publicMetrics: config.api.publicMetrics,
       log,
       configWrite: { applier, history: () => store.history() },
@@ -395,9 +417,21 @@ export class Agent {
     });
   }
 
+  private scriptUsers(config: ClusterConfig) {
+    try {
+      return resolveScriptUsers(config);
+    } catch (e) {
+      throw new ConfigError((e as Error).message);
+    }
+  }
+
   private loadTokens(config: ClusterConfig): TokenEntry[] {
     const files = [...(config.api.tokensFile ? [config.api.tokensFile] : []), ...(this.options.tokenFiles ?? [])];
-    return [...config.api.tokens, ...files.flatMap((f) => readTokenFile(f))];
+    try {
+      return [...config.api.tokens, ...files.flatMap((f) => readTokenFile(f))];
+    } catch (e) {
+      throw new ConfigError((e as Error).message);
+    }
   }
 
   private wireMonitorEvents(board: MonitorBoard, events: EventLog, metrics: TrapMetrics) {

@@ -15,7 +15,7 @@
  */
 import { configHash } from '../config/hash';
 import { validateConfig, type ClusterConfig, type Problem } from '../config/model';
-import type { ConfigStore, StoredRevision } from '../config/store';
+import { StoreWriteError, type ConfigStore, type StoredRevision } from '../config/store';
 
 export interface Proposal {
   /** The revision the change is based on (what the client saw, If-Match). */
@@ -38,8 +38,11 @@ export interface PeerTransport {
 export class ApplyError extends Error {
   constructor(
     message: string,
-    /** 400: invalid; 409: lost a race or stale base; 503: a peer refused for another reason. */
-    readonly status: 400 | 409 | 503,
+    /**
+     * 400: invalid; 409: lost a race or stale base; 503: a peer refused for another reason;
+     * 507: no space left to store the revision here; 500: it could not be stored here otherwise.
+     */
+    readonly status: 400 | 409 | 503 | 507 | 500,
     readonly problems: Problem[] = []
   ) {
     super(message);
@@ -111,7 +114,17 @@ export class ConfigApplier {
       throw new ApplyError(`not applied, a peer refused (${reasons})`, conflict ? 409 : 503);
     }
     const t2 = performance.now();
-    const stored = this.commitLocal(revision, hash, source);
+    let stored: StoredRevision;
+    try {
+      stored = this.commitLocal(revision, hash, source);
+    } catch (e) {
+      // Nobody stores what the coordinator could not: the peers let their leases go.
+      await Promise.all(prepared.map((peer) => this.transport.abort(peer, revision, hash)));
+      if (e instanceof StoreWriteError) {
+        throw new ApplyError(`not applied: ${e.message}`, e.noSpace ? 507 : 500);
+      }
+      throw e;
+    }
     const committed = await Promise.all(
       prepared.map(async (peer) => ((await this.transport.commit(peer, revision, hash)) ? peer : undefined))
     );

@@ -1,6 +1,6 @@
 /**
  * The agent's HTTP API under /api/v1 (and /metrics for Prometheus), as an express app:
- * security headers, size limits, bearer tokens with roles, JSON errors.
+ * security headers, bearer tokens with roles, then JSON bodies within size limits, JSON errors.
  */
 import express from 'express';
 import helmet from 'helmet';
@@ -10,6 +10,7 @@ import type { AgentContext } from './context';
 import { renderExposition } from './exposition';
 import { SnapshotCache } from './snapshot-cache';
 import { errorHandler } from './errors';
+import { jsonBodies } from './json-body';
 import { configRoutes } from './routes/config';
 import { configWriteRoutes, type ConfigWriteContext } from './routes/config-write';
 import { eventRoutes } from './routes/events';
@@ -18,12 +19,15 @@ import { healthRoutes } from './routes/health';
 import { monitorRoutes } from './routes/monitors';
 import { notifyRoutes } from './routes/notify';
 import { statusRoutes } from './routes/status';
+import type { PeerAuthority } from './peer-token';
 import type { TokenStore } from './tokens';
 
 export interface ApiOptions {
   /** Configuration changes (absent: read-only API). */
   configWrite?: ConfigWriteContext;
   tokens: TokenStore;
+  /** Recognizes the peer token of the cluster's agents (peer-token.ts). */
+  peer?: PeerAuthority;
   publicMetrics: boolean;
   log: { error: (o: object, m: string) => void };
 }
@@ -33,7 +37,6 @@ export function createApp(ctx: AgentContext, options: ApiOptions): express.Expre
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(helmet());
-  app.use(express.json({ limit: '4mb' }));
 
   const failures = new Counter({
     name: 'lifeline_api_auth_failures_total',
@@ -41,7 +44,7 @@ export function createApp(ctx: AgentContext, options: ApiOptions): express.Expre
     labelNames: ['reason'],
     registers: [ctx.registry],
   });
-  const auth = authenticate({ tokens: options.tokens, failures });
+  const auth = authenticate({ tokens: options.tokens, peer: options.peer, failures });
 
   // Scrapes that arrive while one is being rendered share it (never a stale one: tests and
   // operators read counters right after acting).
@@ -59,6 +62,7 @@ export function createApp(ctx: AgentContext, options: ApiOptions): express.Expre
   const v1 = express.Router();
   v1.use(healthRoutes(ctx));
   v1.use(auth);
+  v1.use(jsonBodies());
   v1.get('/metrics', requireRole('viewer'), metrics);
   v1.use(eventRoutes(ctx));
   v1.use(groupRoutes(ctx));

@@ -6,35 +6,48 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Counter } from 'prom-client';
 import type { Role } from '../config/model';
-import { PEER_PRINCIPAL } from './peer-token';
-import { ROLE_RANK, type TokenEntry, type TokenStore } from './tokens';
+import { FailureLimiter } from './failure-limiter';
+import { dropUnreadBody } from './json-body';
+import { PEER_PRINCIPAL, type PeerAuthority } from './peer-token';
+import { ROLE_RANK, type Principal, type TokenStore } from './tokens';
 
 declare module 'express-serve-static-core' {
   interface Request {
-    principal?: TokenEntry;
+    principal?: Principal;
   }
 }
 
 export interface AuthOptions {
   tokens: TokenStore;
+  /** Recognizes the peer token (absent: no agent-to-agent calls are accepted). */
+  peer?: PeerAuthority;
   failures: Counter<'reason'>;
   /** Failed attempts allowed per client address per window before 429. */
   maxFailures?: number;
   windowMs?: number;
+  /** Client addresses remembered (least recently failed forgotten first). */
+  maxClients?: number;
   now?: () => number;
 }
 
+const PEER: Principal = { kind: 'peer', name: PEER_PRINCIPAL, role: 'admin' };
+
 export function authenticate(options: AuthOptions) {
-  const now = options.now ?? Date.now;
-  const windowMs = options.windowMs ?? 60_000;
-  const maxFailures = options.maxFailures ?? 20;
-  const failures = new Map<string, { count: number; since: number }>();
+  const limiter = new FailureLimiter({
+    maxFailures: options.maxFailures ?? 20,
+    windowMs: options.windowMs ?? 60_000,
+    maxClients: options.maxClients ?? 10_000,
+    now: options.now,
+  });
 
   return (req: Request, res: Response, next: NextFunction) => {
     const client = req.socket.remoteAddress ?? 'unknown';
     const header = req.headers.authorization ?? '';
     const match = /^Bearer ([A-Za-z0-9._~+/=-]{1,512})$/.exec(header);
-    const principal = match ? options.tokens.authenticate(match[1]) : undefined;
+    // Both checks always run, so the time taken does not tell a peer token from another.
+    const isPeer = match !== null && options.peer !== undefined && options.peer.verify(match[1]);
+    const holder = match ? options.tokens.authenticate(match[1]) : undefined;
+    const principal = isPeer ? PEER : holder;
     if (principal) {
       // A valid token always passes: one client's wrong token (say, a user behind the same
       // Grafana server) must not lock out the others. Tokens are 256-bit random: the limit
@@ -43,16 +56,11 @@ export function authenticate(options: AuthOptions) {
       next();
       return;
     }
-    const f = failures.get(client);
-    const current = f && now() - f.since < windowMs ? f : { count: 0, since: now() };
-    current.count++;
-    if (failures.size > 10_000) {
-      failures.clear();
-    }
-    failures.set(client, current);
-    if (current.count > maxFailures) {
+    dropUnreadBody(req, res);
+    const verdict = limiter.fail(client);
+    if (verdict.limited) {
       options.failures.labels('rate-limited').inc();
-      res.setHeader('Retry-After', String(Math.ceil((current.since + windowMs - now()) / 1000)));
+      res.setHeader('Retry-After', String(verdict.retryAfterS));
       res.status(429).json({ error: 'too many failed authentications; try again later' });
       return;
     }
@@ -74,9 +82,13 @@ export function requireRole(role: Role) {
   };
 }
 
-/** Agent-to-agent endpoints (/internal/...): only the peer token derived from the cluster secret. */
+/**
+ * Agent-to-agent endpoints (/internal/...): only the peer principal, which only the peer
+ * token derived from the cluster secret produces; a configured token never does, whatever
+ * its name or role.
+ */
 export function requirePeer(req: Request, res: Response, next: NextFunction) {
-  if (req.principal?.name !== PEER_PRINCIPAL) {
+  if (req.principal?.kind !== 'peer') {
     res.status(403).json({ error: 'only agents of this cluster (peer token) may call this' });
     return;
   }

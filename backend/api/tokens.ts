@@ -7,7 +7,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import { load } from 'js-yaml';
 import { z } from 'zod';
-import { ROLES, type Role } from '../config/model';
+import { formatProblem, isReservedTokenName, problemsFromZod, ROLES, type Role } from '../config/model';
 import { apiToken } from '../config/model/api';
 
 export interface TokenEntry {
@@ -15,6 +15,12 @@ export interface TokenEntry {
   role: Role;
   sha256: string;
 }
+
+/**
+ * Who made a request: the holder of a configured token, or another agent of the cluster
+ * (the peer token, peer-token.ts). Only the latter may call the agent-to-agent endpoints.
+ */
+export type Principal = { kind: 'token'; name: string; role: Role } | { kind: 'peer'; name: string; role: 'admin' };
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
@@ -35,8 +41,8 @@ export function readTokenFile(file: string): TokenEntry[] {
   }
   const parsed = z.array(apiToken).safeParse(load(text) ?? []);
   if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new Error(`token file ${file}: [${first.path.join('.')}] ${first.message}`);
+    const problems = problemsFromZod(parsed.error).map(formatProblem);
+    throw new Error(`token file ${file}: ${problems.join('; ')}`);
   }
   return parsed.data;
 }
@@ -47,6 +53,11 @@ export class TokenStore {
   private readonly entries: Array<TokenEntry & { digest: Buffer }>;
 
   constructor(entries: TokenEntry[]) {
+    // The schema refuses these names already; a store built some other way must not either.
+    const reserved = entries.find((e) => isReservedTokenName(e.name));
+    if (reserved) {
+      throw new Error(`token name "${reserved.name}" is reserved for the agents of the cluster`);
+    }
     this.entries = entries.map((e) => ({ ...e, digest: Buffer.from(e.sha256, 'hex') }));
   }
 
@@ -55,7 +66,7 @@ export class TokenStore {
   }
 
   /** The holder of a presented token, or undefined. Examines every entry whatever matches. */
-  authenticate(token: string): TokenEntry | undefined {
+  authenticate(token: string): Principal | undefined {
     const digest = createHash('sha256').update(token, 'utf8').digest();
     let found: TokenEntry | undefined;
     for (const e of this.entries) {
@@ -63,7 +74,7 @@ export class TokenStore {
         found = e;
       }
     }
-    return found;
+    return found && { kind: 'token', name: found.name, role: found.role };
   }
 }
 

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { ClusterConfig, SecretRef } from './model';
 
 /**
@@ -13,14 +14,29 @@ export function readSecret(ref: SecretRef, env: NodeJS.ProcessEnv = process.env)
     }
     return value;
   }
+  if (ref.credential !== undefined) {
+    // systemd (LoadCredential=, SetCredentialEncrypted=) puts credentials in a directory only
+    // the service can read, and names it in $CREDENTIALS_DIRECTORY.
+    const dir = env.CREDENTIALS_DIRECTORY;
+    if (!dir) {
+      throw new Error(
+        `credential ${ref.credential}: CREDENTIALS_DIRECTORY is not set (give the unit LoadCredential=${ref.credential}:PATH)`
+      );
+    }
+    return readSecretFile(path.join(dir, ref.credential), `credential ${ref.credential}`);
+  }
+  return readSecretFile(ref.file!, 'secret file');
+}
+
+function readSecretFile(file: string, what: string): string {
   let value: string;
   try {
-    value = fs.readFileSync(ref.file!, 'utf8').replace(/\r?\n$/, '');
+    value = fs.readFileSync(file, 'utf8').replace(/\r?\n$/, '');
   } catch (e) {
-    throw new Error(`cannot read secret file ${ref.file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw new Error(`cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
   }
   if (value === '') {
-    throw new Error(`secret file ${ref.file} is empty`);
+    throw new Error(`${what} ${file} is empty`);
   }
   return value;
 }
@@ -40,6 +56,10 @@ export function secretRefs(config: ClusterConfig): SecretRef[] {
  * the cluster key or a BMC password, and scripts log their environment more often than not.
  */
 export function withoutSecrets(config: ClusterConfig, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const names = new Set(secretRefs(config).flatMap((r) => (r.env === undefined ? [] : [r.env])));
+  const names = new Set([
+    ...secretRefs(config).flatMap((r) => (r.env === undefined ? [] : [r.env])),
+    // Where systemd keeps the agent's credentials: a script has no business there either.
+    'CREDENTIALS_DIRECTORY',
+  ]);
   return Object.fromEntries(Object.entries(env).filter(([k]) => !names.has(k)));
 }

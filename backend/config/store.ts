@@ -35,6 +35,22 @@ export class RevisionConflictError extends Error {
   }
 }
 
+/** A revision could not be written (full disk, read-only file system, permissions); names the file. */
+export class StoreWriteError extends Error {
+  constructor(
+    readonly file: string,
+    readonly code: string | undefined
+  ) {
+    super(
+      `cannot store ${file}: ${code === 'ENOSPC' || code === 'EDQUOT' ? 'no space left on the device' : 'write failed'} (${code ?? 'error'})`
+    );
+  }
+
+  get noSpace(): boolean {
+    return this.code === 'ENOSPC' || this.code === 'EDQUOT';
+  }
+}
+
 const FILE = /^rev-(\d{12})\.json$/;
 
 export class ConfigStore {
@@ -132,12 +148,18 @@ export class ConfigStore {
 
   private writeAtomically(revision: number, data: string) {
     const tmp = path.join(this.dir, `.tmp-${process.pid}-${revision}-${Date.now()}`);
-    const fd = fs.openSync(tmp, 'wx', 0o600);
     try {
-      fs.writeSync(fd, data);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
+      const fd = fs.openSync(tmp, 'wx', 0o600);
+      try {
+        fs.writeSync(fd, data);
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch (e) {
+      // A partial temporary must not sit on a disk that is already full.
+      fs.rmSync(tmp, { force: true });
+      throw new StoreWriteError(this.fileName(revision), (e as NodeJS.ErrnoException).code);
     }
     try {
       fs.linkSync(tmp, this.fileName(revision));

@@ -8,11 +8,39 @@
  * may send to several agents) and identical events within the burst window become one
  * row with a repeat count. The queue is bounded; if the disk cannot keep up, new rows
  * are dropped and counted, never the process. Retention by count and age runs on flush.
+ *
+ * Writes that fail (a full disk, an I/O error) drop that batch, counted by reason, and the
+ * log keeps going: the next flush tries again, and the first one that succeeds records how
+ * many events were lost. A file that is not a database is moved aside (sqlite-file.ts).
  */
 import Database from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
+import { isBrokenDatabase, moveAside, openDatabase, type MovedAside } from './sqlite-file';
+
+/** Why events were not stored: the queue was full, the disk was full, another write error, a broken file. */
+export type DropReason = 'queue-full' | 'disk-full' | 'write-error' | 'corrupt';
+export const DROP_REASONS: readonly DropReason[] = ['queue-full', 'disk-full', 'write-error', 'corrupt'];
+
+/** What the log tells its owner (logs, metrics, events), besides the events themselves. */
+export interface EventLogReports {
+  dropped(reason: DropReason, count: number): void;
+  /** The first failed write of an outage (not every one). */
+  writeFailed(reason: DropReason, message: string): void;
+  /** Writes succeed again after an outage. */
+  writable(outage: Outage): void;
+  /** A broken file was moved aside and a fresh log started. */
+  movedAside(moved: MovedAside): void;
+}
+
+export interface Outage {
+  reason: DropReason;
+  message: string;
+  since: number;
+  until: number;
+  dropped: number;
+}
 
 export type EventClass = 'fatal' | 'recoverable' | 'informational';
 
@@ -70,6 +98,7 @@ export interface EventLogOptions {
   flushIntervalMs?: number;
   maxQueue?: number;
   now?: () => number;
+  reports?: Partial<EventLogReports>;
 }
 
 export interface EventLogStats {
@@ -84,11 +113,59 @@ interface Pending {
   event: NewEvent & { id: number };
 }
 
+interface Statements {
+  insert: Database.Statement;
+  bump: Database.Statement;
+  deleteOlder: Database.Statement;
+  deleteBelow: Database.Statement;
+  maxId: Database.Statement;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY,
+    time INTEGER NOT NULL,
+    last_time INTEGER NOT NULL,
+    repeats INTEGER NOT NULL DEFAULT 1,
+    server TEXT NOT NULL,
+    type TEXT NOT NULL,
+    class TEXT NOT NULL,
+    source TEXT,
+    monitor TEXT,
+    summary TEXT NOT NULL,
+    fields TEXT,
+    raw TEXT
+  );
+  CREATE INDEX IF NOT EXISTS events_time ON events(time);
+  CREATE INDEX IF NOT EXISTS events_server_time ON events(server, time);
+  CREATE INDEX IF NOT EXISTS events_class_time ON events(class, time);
+`;
+
+function init(db: Database.Database): Statements {
+  db.pragma('synchronous = NORMAL');
+  db.exec(SCHEMA);
+  return {
+    insert: db.prepare(
+      'INSERT INTO events (id, time, last_time, repeats, server, type, class, source, monitor, summary, fields, raw) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)'
+    ),
+    bump: db.prepare('UPDATE events SET repeats = repeats + ?, last_time = max(last_time, ?) WHERE id = ?'),
+    deleteOlder: db.prepare('DELETE FROM events WHERE time < ?'),
+    deleteBelow: db.prepare('DELETE FROM events WHERE id <= ?'),
+    maxId: db.prepare('SELECT max(id) AS id FROM events'),
+  };
+}
+
+function dropReason(e: unknown): DropReason {
+  const code = (e as { code?: string }).code ?? '';
+  return code === 'SQLITE_FULL' ? 'disk-full' : isBrokenDatabase(e) ? 'corrupt' : 'write-error';
+}
+
 /** Remembered keys are bounded so a storm of distinct events cannot grow memory either. */
 const MAX_KEYS = 100_000;
 
 export class EventLog extends EventEmitter {
-  private readonly db: Database.Database;
+  private db: Database.Database;
+  private sql: Statements;
   private readonly queue: Pending[] = [];
   private readonly repeatsPending = new Map<number, { count: number; lastTime: number }>();
   private readonly dedupe = new Map<string, number>();
@@ -96,14 +173,13 @@ export class EventLog extends EventEmitter {
   private nextId: number;
   private timer?: NodeJS.Timeout;
   private readonly now: () => number;
+  private outage?: Outage;
   readonly stats: EventLogStats = { appended: 0, repeats: 0, dropped: 0, written: 0, flushes: 0 };
-  private readonly insert: Database.Statement;
-  private readonly bump: Database.Statement;
-  private readonly deleteOlder: Database.Statement;
-  private readonly deleteBelow: Database.Statement;
+  /** Set when the file found at start was broken and moved aside. */
+  readonly movedAside?: MovedAside;
 
   constructor(
-    file: string,
+    private readonly file: string,
     private readonly options: EventLogOptions
   ) {
     super();
@@ -111,35 +187,11 @@ export class EventLog extends EventEmitter {
     if (file !== ':memory:') {
       fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     }
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS events (
-        id INTEGER PRIMARY KEY,
-        time INTEGER NOT NULL,
-        last_time INTEGER NOT NULL,
-        repeats INTEGER NOT NULL DEFAULT 1,
-        server TEXT NOT NULL,
-        type TEXT NOT NULL,
-        class TEXT NOT NULL,
-        source TEXT,
-        monitor TEXT,
-        summary TEXT NOT NULL,
-        fields TEXT,
-        raw TEXT
-      );
-      CREATE INDEX IF NOT EXISTS events_time ON events(time);
-      CREATE INDEX IF NOT EXISTS events_server_time ON events(server, time);
-      CREATE INDEX IF NOT EXISTS events_class_time ON events(class, time);
-    `);
-    this.insert = this.db.prepare(
-      'INSERT INTO events (id, time, last_time, repeats, server, type, class, source, monitor, summary, fields, raw) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)'
-    );
-    this.bump = this.db.prepare('UPDATE events SET repeats = repeats + ?, last_time = max(last_time, ?) WHERE id = ?');
-    this.deleteOlder = this.db.prepare('DELETE FROM events WHERE time < ?');
-    this.deleteBelow = this.db.prepare('DELETE FROM events WHERE id <= ?');
-    const row = this.db.prepare('SELECT max(id) AS id FROM events').get() as { id: number | null };
+    const opened = openDatabase(file, init, this.now);
+    this.db = opened.db;
+    this.sql = opened.value;
+    this.movedAside = opened.moved;
+    const row = this.sql.maxId.get() as { id: number | null };
     this.nextId = (row.id ?? 0) + 1;
     this.retain();
   }
@@ -188,6 +240,7 @@ export class EventLog extends EventEmitter {
     }
     if (this.queue.length >= (this.options.maxQueue ?? 50_000)) {
       this.stats.dropped++;
+      this.options.reports?.dropped?.('queue-full', 1);
       return { id: 0, repeat: false };
     }
     const e = build();
@@ -215,7 +268,11 @@ export class EventLog extends EventEmitter {
     return b && b.until > now ? b.id : undefined;
   }
 
-  /** Writes everything queued in one transaction, then applies retention. */
+  /**
+   * Writes everything queued in one transaction, then applies retention. Never throws: a
+   * batch that cannot be written is dropped and counted (memory stays bounded while the
+   * disk is full), and the next flush tries again.
+   */
   flush(): void {
     if (this.queue.length === 0 && this.repeatsPending.size === 0) {
       return;
@@ -223,9 +280,27 @@ export class EventLog extends EventEmitter {
     const batch = this.queue.splice(0, this.queue.length);
     const repeats = [...this.repeatsPending.entries()];
     this.repeatsPending.clear();
+    try {
+      this.write(batch, repeats);
+    } catch (e) {
+      this.failed(e, batch.length);
+      return;
+    }
+    this.stats.written += batch.length;
+    this.stats.flushes++;
+    if (this.outage) {
+      const outage = { ...this.outage, until: this.now() };
+      this.outage = undefined;
+      this.options.reports?.writable?.(outage);
+    }
+    this.retain();
+  }
+
+  private write(batch: Pending[], repeats: Array<[number, { count: number; lastTime: number }]>) {
+    const { insert, bump } = this.sql;
     this.db.transaction(() => {
       for (const { event: e } of batch) {
-        this.insert.run(
+        insert.run(
           e.id,
           e.time,
           e.time,
@@ -240,18 +315,56 @@ export class EventLog extends EventEmitter {
         );
       }
       for (const [id, r] of repeats) {
-        this.bump.run(r.count, r.lastTime, id);
+        bump.run(r.count, r.lastTime, id);
       }
     })();
-    this.stats.written += batch.length;
-    this.stats.flushes++;
-    this.retain();
   }
 
+  private failed(e: unknown, lost: number) {
+    const reason = dropReason(e);
+    const message = `${this.file}: ${(e as Error).message}`;
+    this.stats.dropped += lost;
+    if (lost > 0) {
+      this.options.reports?.dropped?.(reason, lost);
+    }
+    if (!this.outage) {
+      this.outage = { reason, message, since: this.now(), until: this.now(), dropped: 0 };
+      this.options.reports?.writeFailed?.(reason, message);
+    }
+    this.outage.dropped += lost;
+    if (reason === 'corrupt') {
+      this.reopen(message);
+    }
+  }
+
+  /** The file broke while running: keep it aside and go on with a fresh one. */
+  private reopen(reason: string) {
+    try {
+      this.db.close();
+    } catch {
+      // Closing a broken handle may fail too; the file is moved aside either way.
+    }
+    try {
+      const movedTo = moveAside(this.file, this.now());
+      const opened = openDatabase(this.file, init, this.now);
+      this.db = opened.db;
+      this.sql = opened.value;
+      this.options.reports?.movedAside?.({ file: this.file, movedTo, reason });
+    } catch (e) {
+      // Nothing more to do here: later flushes fail and count; a restart tries again.
+      this.options.reports?.writeFailed?.('corrupt', (e as Error).message);
+    }
+  }
+
+  /** Retention needs to write too; on a full disk it waits for the next successful flush. */
   private retain() {
     const cutoff = this.now() - this.options.maxAgeMs;
-    this.deleteOlder.run(cutoff);
-    this.deleteBelow.run(this.nextId - 1 - this.options.maxEvents);
+    try {
+      this.sql.deleteOlder.run(cutoff);
+      this.sql.deleteBelow.run(this.nextId - 1 - this.options.maxEvents);
+    } catch {
+      // Counted where it matters: the writes of events.
+    }
   }
 
   query(q: EventQuery = {}): StoredEvent[] {
@@ -286,7 +399,11 @@ export class EventLog extends EventEmitter {
       this.timer = undefined;
     }
     this.flush();
-    this.db.close();
+    try {
+      this.db.close();
+    } catch {
+      // A handle that failed to reopen is already unusable.
+    }
   }
 }
 

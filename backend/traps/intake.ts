@@ -102,9 +102,6 @@ export class TrapIntake {
       return this.eventFor(trap, server, listeners, own);
     });
     meaning ??= this.understand(trap, listeners, keys.burstKey);
-    if (logged.id === 0) {
-      this.deps.metrics.eventLogDropped.inc();
-    }
     // A resent PET is the same event: it must not raise a monitor that an operator cleared.
     if (meaning.pet && logged.repeat !== 'resend') {
       for (const { l, c } of meaning.verdicts) {

@@ -12,7 +12,6 @@ export class TrapMetrics {
   readonly rejected: Counter<'reason'>;
   readonly lastFatal: Gauge<'server'>;
   readonly processing: Histogram;
-  readonly eventLogDropped: Counter;
   readonly recoveryRequests: Counter<'monitor' | 'server'>;
   private readonly packetChildren = new Map<string, { inc(): void }>();
   private readonly rejectedChildren = new Map<string, { inc(): void }>();
@@ -51,11 +50,6 @@ export class TrapMetrics {
       name: 'lifeline_trap_processing_seconds',
       help: 'Time from a datagram arriving to its trap being decoded, classified, logged and applied to monitors.',
       buckets: [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05],
-      registers,
-    });
-    this.eventLogDropped = new Counter({
-      name: 'lifeline_event_log_dropped_total',
-      help: 'Events not stored because the event log queue was full (the packets are still counted).',
       registers,
     });
     this.recoveryRequests = new Counter({

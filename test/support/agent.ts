@@ -12,7 +12,13 @@ export interface RunningAgent {
   dir: string;
   child: ChildProcess;
   logs: () => string;
-  request: (method: string, p: string, body?: unknown, token?: string) => Promise<{ status: number; body: any }>;
+  request: (
+    method: string,
+    p: string,
+    body?: unknown,
+    token?: string,
+    headers?: Record<string, string>
+  ) => Promise<{ status: number; body: any }>;
   stop: () => Promise<void>;
 }
 
@@ -64,12 +70,19 @@ export async function startAgent(
   )!;
   const url = `http://${me.api.address}:${me.api.port}`;
   const logs = () => fs.readFileSync(logFile, 'utf8');
-  const request = async (method: string, p: string, body?: unknown, token = made.admin.token) => {
+  const request = async (
+    method: string,
+    p: string,
+    body?: unknown,
+    token = made.admin.token,
+    headers: Record<string, string> = {}
+  ) => {
     const res = await fetch(`${url}${p}`, {
       method,
       headers: {
         Authorization: `Bearer ${token}`,
         ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        ...headers,
       },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
@@ -119,6 +132,19 @@ export async function startAgent(
     request,
     stop,
   };
+}
+
+/**
+ * Expects the agent of server1 to refuse to start, with `message` in the error; one that
+ * starts anyway (old code, a regression) is stopped rather than left holding its port.
+ */
+export async function expectRefusedStart(config: object, message: RegExp, server = 'server1'): Promise<void> {
+  const started = await startAgent(config, server).catch((e: Error) => e);
+  if (!(started instanceof Error)) {
+    await started.stop();
+    throw new Error(`the agent of ${server} started, but it should have refused to`);
+  }
+  expect(started.message).toMatch(message);
 }
 
 /**

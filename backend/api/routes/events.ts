@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AgentContext } from '../context';
 import { requireRole } from '../auth';
 import { badRequest } from '../errors';
+import { streamLimit } from '../stream-limit';
 import { expandTrapEvent } from '../../traps/event-view';
 
 const query = z.strictObject({
@@ -19,6 +20,10 @@ const query = z.strictObject({
 
 export function eventRoutes(ctx: AgentContext): Router {
   const r = Router();
+  const maxStreams = ctx.config().api.maxEventStreams;
+  const streams = streamLimit(ctx.registry, maxStreams);
+  // Each stream listens to the log: the cap bounds them, not the emitter's leak warning.
+  ctx.events.setMaxListeners(ctx.events.getMaxListeners() + maxStreams);
   r.get('/events', requireRole('viewer'), async (req: Request, res: Response) => {
     const q = query.safeParse(req.query);
     if (!q.success) {
@@ -42,7 +47,7 @@ export function eventRoutes(ctx: AgentContext): Router {
   });
 
   // Live stream (server-sent events): each new event as it is logged.
-  r.get('/events/stream', requireRole('viewer'), (req: Request, res: Response) => {
+  r.get('/events/stream', requireRole('viewer'), streams, (req: Request, res: Response) => {
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
     res.write(': connected\n\n');
     const onEvent = (e: { id: number }) => {

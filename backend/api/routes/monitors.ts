@@ -44,6 +44,21 @@ export function monitorRoutes(ctx: AgentContext): Router {
       res.status(404).json({ error: `no monitor is named "${name}"` });
       return;
     }
+    const server = body.data.server;
+    // The event log and the board only ever hold names from the configuration.
+    if (server !== undefined && !ctx.board.get(name, server)) {
+      const known = ctx.config().servers.some((s) => s.name === server);
+      res.status(400).json({
+        error: 'invalid request',
+        problems: [
+          {
+            path: 'server',
+            message: known ? `monitor ${name} does not run on ${server}` : `no server is named "${server}"`,
+          },
+        ],
+      });
+      return;
+    }
     const cleared = ctx.board.clear(name, body.data.server, `cleared by ${req.principal?.name ?? 'unknown'}`);
     ctx.events.append({
       time: Date.now(),

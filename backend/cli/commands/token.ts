@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { dump } from 'js-yaml';
 import { createToken, isRole } from '../../api/tokens';
+import { apiToken } from '../../config/model/api';
 import { CliError } from '../client';
 import { EXIT } from '../exit-codes';
 
@@ -17,6 +18,11 @@ export function registerTokenCommands(program: Command) {
     .action((opts: { name: string; role: string }) => {
       if (!isRole(opts.role)) {
         throw new CliError(`--role must be viewer, operator or admin, not "${opts.role}"`, EXIT.USAGE);
+      }
+      // The same rule as api.tokens[].name: an entry the agent would refuse is never printed.
+      const name = apiToken.shape.name.safeParse(opts.name);
+      if (!name.success) {
+        throw new CliError(`--name: ${name.error.issues[0].message}`, EXIT.USAGE);
       }
       const { token, entry } = createToken(opts.name, opts.role);
       process.stdout.write(token + '\n');

@@ -3,13 +3,30 @@
  * (here or in a token file), and optional TLS.
  */
 import { z } from 'zod';
-import { name } from './primitives';
+import { count, name } from './primitives';
 
 export const ROLES = ['viewer', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** The name agents use for each other (the peer token derived from the cluster secret). */
+export const PEER_PRINCIPAL = 'peer';
+/**
+ * Token names no configured token may take: log lines, event sources and audits say who
+ * acted by name, and "peer" must always mean an agent of this cluster, never a person.
+ */
+export const RESERVED_TOKEN_NAMES: readonly string[] = [PEER_PRINCIPAL];
+
+export function isReservedTokenName(s: string): boolean {
+  return RESERVED_TOKEN_NAMES.includes(s.toLowerCase());
+}
+
 export const apiToken = z.strictObject({
-  name: name.meta({ description: 'Who holds the token (shown in logs and the event log, never the token).' }),
+  name: name
+    .refine((s) => !isReservedTokenName(s), {
+      error: (iss) =>
+        `"${String(iss.input)}" is reserved for the agents of the cluster (the peer token); give the token another name`,
+    })
+    .meta({ description: 'Who holds the token (shown in logs and the event log, never the token); not `peer`.' }),
   role: z.enum(ROLES, { error: 'must be one of viewer, operator, admin' }).meta({
     description:
       '`viewer` reads; `operator` also operates groups and monitors; `admin` also changes the configuration.',
@@ -33,6 +50,9 @@ export const api = z
       })
       .optional()
       .meta({ description: 'Serve HTTPS instead of HTTP.' }),
+    maxEventStreams: count(1, 10_000, 'Open `GET /events/stream` connections at most; more are refused (503).').default(
+      100
+    ),
     publicMetrics: z.boolean().default(false).meta({
       description: 'Serve /metrics without a token (for scrapers that cannot send one). Off by default.',
     }),

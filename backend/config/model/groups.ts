@@ -27,6 +27,14 @@ export const execResource = z.strictObject({
   timeoutMs: millis(100, 3_600_000, 'Start/stop command timeout; the process group is killed after it.').default(
     60_000
   ),
+  user: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/, { error: 'must be a user name (at most 32 characters)' })
+    .optional()
+    .meta({
+      description:
+        "Run start and stop as this user (its uid, primary group, HOME) instead of the agent's own user, so scripts cannot read the agent's environment, secret files or credentials; the agent must run as root (or with CAP_SETUID and CAP_SETGID).",
+    }),
   ...dependsOn,
 });
 

@@ -8,4 +8,4 @@ export { parseEndpoint, formatEndpoint, type Endpoint, type SecretRef } from './
 export { BMCNOTICE, DEFAULT_TRAP_PORT, type Monitor, type MessageReceiveMonitor } from './monitors';
 export { DEFAULT_API_PORT, DEFAULT_HEARTBEAT_PORT, DEFAULT_BMC_PORT, type Server, type Interconnect } from './topology';
 export type { Group, Resource } from './groups';
-export { ROLES, type Role } from './api';
+export { isReservedTokenName, PEER_PRINCIPAL, RESERVED_TOKEN_NAMES, ROLES, type Role } from './api';

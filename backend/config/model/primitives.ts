@@ -102,12 +102,25 @@ export const secretRef = z
       .string()
       .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be an environment variable name' })
       .optional()
-      .meta({ description: 'Name of an environment variable holding the secret.' }),
+      .meta({
+        description:
+          'Name of an environment variable holding the secret (it stays readable in /proc/PID/environ for processes of the same user: prefer file or credential).',
+      }),
+    credential: z
+      .string()
+      .regex(/^(?!\.\.?$)[A-Za-z0-9_.-]{1,255}$/, {
+        error: 'must be a systemd credential name (letters, digits, "_", "-", ".")',
+      })
+      .optional()
+      .meta({
+        description:
+          'Name of a systemd credential (`LoadCredential=NAME:PATH` in the unit), read from `$CREDENTIALS_DIRECTORY/NAME`.',
+      }),
   })
-  .refine((r) => (r.file === undefined) !== (r.env === undefined), {
-    error: 'give exactly one of "file" or "env" (secrets are never written inline)',
+  .refine((r) => [r.file, r.env, r.credential].filter((x) => x !== undefined).length === 1, {
+    error: 'give exactly one of "file", "env" or "credential" (secrets are never written inline)',
   })
-  .meta({ description: 'Reference to a secret: `{file: PATH}` or `{env: NAME}`.' });
+  .meta({ description: 'Reference to a secret: `{file: PATH}`, `{credential: NAME}` or `{env: NAME}`.' });
 
 export type SecretRef = z.infer<typeof secretRef>;
 

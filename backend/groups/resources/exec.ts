@@ -6,10 +6,12 @@
  * /dev/null, completion is the shell's exit (not the closing of its output pipes, which a
  * daemon keeps open), and the pipes are let go right after the exit. Only on timeout is
  * the whole process group killed: TERM first, KILL after a grace period, because a stuck
- * stop script's children are exactly what must not survive into a failover.
+ * stop script's children are exactly what must not survive into a failover. A resource
+ * with a `user` runs as that user, who cannot read the agent's environment or secrets.
  */
 import { spawn } from 'node:child_process';
 import type { Resource } from '../../config/model';
+import type { ScriptUser } from './script-users';
 import type { ActionContext, ActionResult, ResourceAction, ResourceDriver } from './types';
 
 type ExecResource = Extract<Resource, { type: 'exec' }>;
@@ -21,6 +23,8 @@ export const KILL_GRACE_MS = 2000;
 export interface ExecDriverOptions {
   /** The environment scripts start from: the agent's own, minus its secrets. */
   baseEnv: NodeJS.ProcessEnv;
+  /** Resolved `user` of the resources that have one (script-users.ts). */
+  users?: Map<string, ScriptUser>;
   /** Called with each script's PID (tests use it to find leftovers). */
   onSpawn?: (pid: number) => void;
 }
@@ -30,8 +34,13 @@ export class ExecDriver implements ResourceDriver<ExecResource> {
 
   run(resource: ExecResource, action: ResourceAction, ctx: ActionContext): Promise<ActionResult> {
     const command = action === 'start' ? resource.start : resource.stop;
+    const user = resource.user === undefined ? undefined : this.options.users?.get(resource.user);
+    if (resource.user !== undefined && !user) {
+      return Promise.resolve({ ok: false, detail: `user ${resource.user} was not resolved at start`, durationMs: 0 });
+    }
     const env: NodeJS.ProcessEnv = {
       ...this.options.baseEnv,
+      ...(user ? { HOME: user.home, USER: user.name, LOGNAME: user.name } : {}),
       ...resource.env,
       LIFELINE_GROUP: ctx.group,
       LIFELINE_RESOURCE: resource.name,
@@ -40,7 +49,7 @@ export class ExecDriver implements ResourceDriver<ExecResource> {
       LIFELINE_EVENT: ctx.event,
       ...(ctx.from ? { LIFELINE_FROM: ctx.from } : {}),
     };
-    return runScript(command, env, resource.timeoutMs, this.options.onSpawn);
+    return runScript(command, env, resource.timeoutMs, user, this.options.onSpawn);
   }
 }
 
@@ -48,6 +57,7 @@ function runScript(
   command: string,
   env: NodeJS.ProcessEnv,
   timeoutMs: number,
+  user: ScriptUser | undefined,
   onSpawn?: (pid: number) => void
 ): Promise<ActionResult> {
   const t0 = performance.now();
@@ -59,7 +69,13 @@ function runScript(
         tail = tail.subarray(tail.length - KEEP_BYTES);
       }
     };
-    const child = spawn('/bin/sh', ['-c', command], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // With uid/gid, libuv also drops the supplementary groups (setgroups) before the exec.
+    const child = spawn('/bin/sh', ['-c', command], {
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(user ? { uid: user.uid, gid: user.gid } : {}),
+    });
     let timedOut = false;
     const killGroup = (signal: NodeJS.Signals) => {
       try {

@@ -3,7 +3,11 @@
  * interconnect addresses) plus extra allowed sources from the configuration. The
  * product logs and denies notifications from anyone else; so do we, logging each denied
  * source at most once a minute so that a stranger's flood cannot flood the log too.
+ * Both tables are bounded LRU caches: a flood of spoofed sources pushes out what was seen
+ * least recently, and the log table never forgets a source logged within the minute (when
+ * it is full of those, the others share one line a minute).
  */
+import { LRUCache } from 'lru-cache';
 import { isIPv4, isIPv6 } from '../../config/model/primitives';
 import type { ClusterConfig } from '../../config/model';
 
@@ -56,10 +60,16 @@ function block(text: string): Block | undefined {
   return { v4: ip.v4, bits: ip.value & mask, mask };
 }
 
+/** Sources remembered by each table (verdicts, log throttle). */
+const TABLE_SIZE = 10_000;
+const LOG_EVERY_MS = 60_000;
+
 export class SourcePolicy {
   private readonly exact = new Map<string, string | undefined>();
   private readonly blocks: Block[] = [];
-  private readonly lastLogged = new Map<string, number>();
+  /** Denied source -> when it was last logged; least recently logged first out. */
+  private readonly lastLogged = new LRUCache<string, number>({ max: TABLE_SIZE });
+  private untrackedLoggedAt = -Infinity;
 
   /**
    * @param bmcs BMC address -> server name (traps from a BMC concern its server)
@@ -98,20 +108,18 @@ export class SourcePolicy {
     return new SourcePolicy(bmcs, config.traps.allowSources);
   }
 
-  private readonly verdicts = new Map<string, string | null>();
+  /** Address -> the server whose BMC it is ('' another allowed source, false denied). */
+  private readonly verdicts = new LRUCache<string, string | false>({ max: TABLE_SIZE });
 
   /** undefined: denied; otherwise the server whose BMC sent it ('' for another allowed source). */
   check(address: string): string | undefined {
     // The hot path sees few distinct sources: remember verdicts (bounded).
     const cached = this.verdicts.get(address);
     if (cached !== undefined) {
-      return cached ?? undefined;
+      return cached === false ? undefined : cached;
     }
     const verdict = this.decide(address);
-    if (this.verdicts.size >= 10_000) {
-      this.verdicts.clear();
-    }
-    this.verdicts.set(address, verdict ?? null);
+    this.verdicts.set(address, verdict ?? false);
     return verdict;
   }
 
@@ -129,17 +137,30 @@ export class SourcePolicy {
     return undefined;
   }
 
-  /** True when a denial from this source should be logged now (at most once a minute). */
-  shouldLog(address: string, nowMs: number): boolean {
-    const last = this.lastLogged.get(address);
-    if (last !== undefined && nowMs - last < 60_000) {
+  /**
+   * Whether a denial from this source is logged now: 'source' at most once a minute per
+   * source; 'untracked' at most once a minute for every source beyond the table's size seen
+   * while it holds only sources logged within the minute; false otherwise.
+   */
+  denialToLog(address: string, nowMs: number): 'source' | 'untracked' | false {
+    // peek, not get: the table's order stays the order of logging, so its tail is the oldest line.
+    const last = this.lastLogged.peek(address);
+    if (last !== undefined && nowMs - last < LOG_EVERY_MS) {
       return false;
     }
-    if (this.lastLogged.size >= 10_000) {
-      this.lastLogged.clear(); // bounded: a spoofed-source flood costs at most a log line per source
+    if (last === undefined && this.lastLogged.size >= TABLE_SIZE) {
+      const oldest = this.lastLogged.rkeys().next().value;
+      const at = oldest === undefined ? undefined : this.lastLogged.peek(oldest);
+      if (at !== undefined && nowMs - at < LOG_EVERY_MS) {
+        if (nowMs - this.untrackedLoggedAt < LOG_EVERY_MS) {
+          return false;
+        }
+        this.untrackedLoggedAt = nowMs;
+        return 'untracked';
+      }
     }
     this.lastLogged.set(address, nowMs);
-    return true;
+    return 'source';
   }
 }
 

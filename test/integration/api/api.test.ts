@@ -151,7 +151,7 @@ describe('bad input is refused and nothing is applied', () => {
       body: '{"cluster": ',
     });
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ error: 'the request body is not valid JSON' });
+    expect(await res.json()).toEqual({ error: 'the request body is not valid JSON (an object or an array)' });
   });
 
   test('an invalid configuration -> 400 with every problem and its path; revision unchanged everywhere', async () => {

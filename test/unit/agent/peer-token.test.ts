@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { peerToken, peerTokenEntry } from '../../../backend/api/peer-token';
-import { TokenStore } from '../../../backend/api/tokens';
+import { PeerAuthority, peerToken } from '../../../backend/api/peer-token';
+import { createToken, TokenStore } from '../../../backend/api/tokens';
 
 describe('peer token', () => {
   test('is HMAC-SHA256(cluster secret, "lifeline-peer-api-v1") in hex, the same on every agent', () => {
@@ -10,9 +10,17 @@ describe('peer token', () => {
     expect(peerToken('other')).not.toBe(expected);
   });
 
-  test('the token store accepts it as {name: peer, role: admin}, and only for the same secret', () => {
-    const store = new TokenStore([peerTokenEntry('secret')]);
-    expect(store.authenticate(peerToken('secret'))).toMatchObject({ name: 'peer', role: 'admin' });
-    expect(store.authenticate(peerToken('other'))).toBeUndefined();
+  test('the peer authority recognizes it, only for the same secret', () => {
+    const peer = new PeerAuthority('secret');
+    expect(peer.verify(peerToken('secret'))).toBe(true);
+    expect(peer.verify(peerToken('other'))).toBe(false);
+    expect(peer.verify('')).toBe(false);
+  });
+
+  test('a token store refuses entries named like the peer principal, and never yields the peer kind', () => {
+    expect(() => new TokenStore([createToken('peer', 'viewer').entry])).toThrow(/reserved/);
+    expect(() => new TokenStore([createToken('PEER', 'admin').entry])).toThrow(/reserved/);
+    const { token, entry } = createToken('grafana', 'admin');
+    expect(new TokenStore([entry]).authenticate(token)).toEqual({ kind: 'token', name: 'grafana', role: 'admin' });
   });
 });

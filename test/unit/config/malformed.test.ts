@@ -61,7 +61,17 @@ const cases: Array<[string, (c: Cfg) => void, string]> = [
   [
     'secret with both file and env',
     (c) => (c.cluster.secret = { file: '/s', env: 'S' }),
-    'cluster.secret: give exactly one of "file" or "env" (secrets are never written inline)',
+    'cluster.secret: give exactly one of "file", "env" or "credential" (secrets are never written inline)',
+  ],
+  [
+    'a token named like the peer principal',
+    (c) => (c.api = { tokens: [{ name: 'Peer', role: 'viewer', sha256: 'a'.repeat(64) }] }),
+    'api.tokens[0].name: "Peer" is reserved for the agents of the cluster (the peer token); give the token another name',
+  ],
+  [
+    'bad credential name',
+    (c) => (c.cluster.secret = { credential: '../etc/shadow' }),
+    'cluster.secret.credential: must be a systemd credential name (letters, digits, "_", "-", ".")',
   ],
   [
     'bad env var name',

@@ -26,9 +26,31 @@ describe('SourcePolicy', () => {
 
   test('denials are logged at most once a minute per source', () => {
     const p = new SourcePolicy(new Map(), []);
-    expect(p.shouldLog('1.2.3.4', 0)).toBe(true);
-    expect(p.shouldLog('1.2.3.4', 59_999)).toBe(false);
-    expect(p.shouldLog('1.2.3.5', 59_999)).toBe(true);
-    expect(p.shouldLog('1.2.3.4', 60_000)).toBe(true);
+    expect(p.denialToLog('1.2.3.4', 0)).toBe('source');
+    expect(p.denialToLog('1.2.3.4', 59_999)).toBe(false);
+    expect(p.denialToLog('1.2.3.5', 59_999)).toBe('source');
+    expect(p.denialToLog('1.2.3.4', 60_000)).toBe('source');
+  });
+
+  test('more sources than the table holds: none is logged twice a minute, the rest share one line', () => {
+    const p = new SourcePolicy(new Map(), []);
+    const address = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+    const lines = new Map<string, number>();
+    let untracked = 0;
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 12_000; i++) {
+        const verdict = p.denialToLog(address(i), round * 1000 + i / 100);
+        if (verdict === 'source') {
+          lines.set(address(i), (lines.get(address(i)) ?? 0) + 1);
+        } else if (verdict === 'untracked') {
+          untracked++;
+        }
+      }
+    }
+    expect(Math.max(...lines.values())).toBe(1);
+    expect(lines.size).toBe(10_000);
+    expect(untracked).toBe(1);
+    // A minute later the oldest lines are forgotten first and those sources are logged again.
+    expect(p.denialToLog(address(0), 60_001)).toBe('source');
   });
 });
