@@ -5,7 +5,8 @@
  */
 import type { ClusterConfig } from '../config/model';
 import type { StoredEvent } from '../events/event-log';
-import type { GroupPeerTransport, PeerStepAnswer } from '../groups/operations';
+import type { GroupRequest } from '../controller/request';
+import { OperationError, type GroupPeerTransport, type Outcome, type PeerStepAnswer } from '../groups/operations';
 import { worstCaseMs } from '../groups/plan';
 import type { PeerTransport, PrepareAnswer, Proposal } from './config-apply';
 
@@ -149,5 +150,39 @@ export async function announceLeaving(config: ClusterConfig, token: string, self
     config.servers
       .filter((s) => s.name !== self)
       .map((s) => peerPost(config, token, s.name, '/internal/leaving', { server: self, incarnation }, 1000))
+  );
+}
+
+/**
+ * Sends a group request to the deciding server and waits for its outcome (as long as the
+ * operation may take). A refusal comes back as the decider's OperationError; a decider that
+ * does not answer is `unavailable`.
+ */
+export async function forwardRequest(
+  config: ClusterConfig,
+  token: string,
+  decider: string,
+  request: GroupRequest
+): Promise<Outcome> {
+  const g = config.groups.find((x) => x.name === request.group);
+  const timeoutMs = (g ? 3 * worstCaseMs(g) : 0) + 10_000;
+  const r = await peerPost(config, token, decider, '/internal/groups/request', request, timeoutMs);
+  if (!r) {
+    throw new OperationError(`the deciding server ${decider} did not answer`, 503);
+  }
+  const body = r.body as { outcome?: Outcome; error?: string };
+  if (r.status === 200 && body.outcome) {
+    return body.outcome;
+  }
+  const status = r.status === 404 || r.status === 409 ? r.status : 503;
+  throw new OperationError(body.error ?? `the deciding server ${decider} answered HTTP ${r.status}`, status);
+}
+
+/** Tells every peer an operator confirmed `server` down; best effort, 2 s at most. */
+export async function broadcastConfirmDown(config: ClusterConfig, token: string, self: string, server: string) {
+  await Promise.all(
+    config.servers
+      .filter((s) => s.name !== self && s.name !== server)
+      .map((s) => peerPost(config, token, s.name, '/internal/servers/confirm-down', { server }, 2000))
   );
 }

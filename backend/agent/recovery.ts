@@ -18,7 +18,8 @@ import type { ClusterConfig, Group } from '../config/model';
 import type { EventLog } from '../events/event-log';
 import type { ChassisCommand } from '../bmc';
 import type { LocalGroups } from '../groups/local-groups';
-import type { GroupOperations, Outcome } from '../groups/operations';
+import type { GroupRequest } from '../controller/request';
+import type { Outcome } from '../groups/operations';
 import { clusterGroups, type PlacementInput } from '../groups/placement';
 import type { Logger } from '../log';
 import type { MonitorBoard, RecoveryRequest } from '../monitors/monitor-board';
@@ -34,7 +35,8 @@ export interface RecoveryOptions {
   log: Logger;
   events: EventLog;
   board: MonitorBoard;
-  operations: GroupOperations;
+  /** A group request, decided by the deciding server (controller.request). */
+  request: (r: GroupRequest) => Promise<Outcome>;
   placement: () => PlacementInput;
   local: LocalGroups;
   membership: ClusterMembership;
@@ -87,15 +89,18 @@ export class Recovery {
     const requestedBy = `recovery:${r.monitor}`;
     this.record(r, group?.name ?? null, step);
     try {
-      const ops = this.options.operations;
+      const ask = this.options.request;
+      // `from`: the decider refuses if the group has moved since (another agent's request
+      // for the same error came first), so one error never moves a group twice.
+      const from = r.server;
       if (step.kind === 'restart') {
-        return { step, outcome: await ops.restart(group!.name, { requestedBy }) };
+        return { step, outcome: await ask({ op: 'restart', group: group!.name, requestedBy, from }) };
       }
       if (step.kind === 'failover') {
-        return { step, outcome: await ops.move(group!.name, { requestedBy, event: 'FAILOVER' }) };
+        return { step, outcome: await ask({ op: 'move', group: group!.name, requestedBy, event: 'FAILOVER', from }) };
       }
       if (step.action === 'stop-group' && group) {
-        return { step, outcome: await ops.stop(group.name, { requestedBy }) };
+        return { step, outcome: await ask({ op: 'stop', group: group.name, requestedBy }) };
       }
       await this.serverAction(step.action, r);
       return { step };

@@ -18,6 +18,7 @@ import { groupRoutes } from './routes/groups';
 import { healthRoutes } from './routes/health';
 import { monitorRoutes } from './routes/monitors';
 import { notifyRoutes } from './routes/notify';
+import { serverRoutes } from './routes/servers';
 import { statusRoutes } from './routes/status';
 import type { PeerAuthority } from './peer-token';
 import type { TokenStore } from './tokens';
@@ -68,6 +69,7 @@ export function createApp(ctx: AgentContext, options: ApiOptions): express.Expre
   v1.use(groupRoutes(ctx));
   v1.use(monitorRoutes(ctx));
   v1.use(notifyRoutes(ctx));
+  v1.use(serverRoutes(ctx));
   v1.use(statusRoutes(ctx));
   v1.use(configRoutes(ctx));
   if (options.configWrite) {

@@ -4,7 +4,8 @@ import type { ClusterConfig } from '../config/model';
 import type { StoredRevision } from '../config/store';
 import type { EventLog, StoredEvent } from '../events/event-log';
 import type { GroupView } from '../groups/view';
-import type { GroupOperations } from '../groups/operations';
+import type { GroupOperations, Outcome } from '../groups/operations';
+import type { GroupRequest } from '../controller/request';
 import type { MonitorBoard } from '../monitors/monitor-board';
 import type { TrapIntake } from '../traps/intake';
 
@@ -20,9 +21,19 @@ export interface AgentContext {
   log: { error: (o: object, m: string) => void };
   groups: {
     list: () => GroupView[];
+    /** Steps on this server, asked by the deciding server. */
     operations: GroupOperations;
+    /** An operator's request: decided here, or by the deciding server. */
+    request: (r: GroupRequest) => Promise<Outcome>;
+    /** A request forwarded by a peer: decided here only. */
+    decide: (r: GroupRequest) => Promise<Outcome>;
     /** A peer says it is leaving cleanly. */
     peerLeft: (server: string, incarnation: string) => void;
+    /**
+     * An operator affirms `server` is down; `broadcast`: tell the peers too. Null when
+     * taken, else why it was refused.
+     */
+    confirmDown: (server: string, broadcast: boolean) => string | null;
   };
   ready: () => { ready: boolean; reasons: string[] };
   /** One consistent snapshot for GET /status. */

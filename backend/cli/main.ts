@@ -7,6 +7,7 @@ import { registerAgentCommand } from './commands/agent';
 import { registerConfigCommands } from './commands/config';
 import { registerGroupCommands } from './commands/group';
 import { registerOperationCommands } from './commands/operations';
+import { registerServerCommands } from './commands/server';
 import { registerStatusCommand } from './commands/status';
 import { registerTokenCommands } from './commands/token';
 import { registerTrapCommands } from './commands/trap';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerStatusCommand(program);
   registerGroupCommands(program);
   registerOperationCommands(program);
+  registerServerCommands(program);
   registerTrapCommands(program);
   registerTokenCommands(program);
   program.addHelpText(

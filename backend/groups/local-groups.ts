@@ -1,7 +1,7 @@
 /**
  * The groups on this server: each one's state here, its resources, and the one operation
  * that may run on it at a time. Starting runs the resources in dependency order; a
- * resource that fails to start makes the group stop what it had started (in reverse), so
+ * resource that fails to start makes the group stop it and what it had started (in reverse), so
  * a failed start leaves nothing half-active behind and another server may take the group.
  * Only when that clean-up itself fails is the group left `stop-failed`: its resources may
  * still be active, so it still counts as held here and no other server may start it until
@@ -146,7 +146,9 @@ export class LocalGroups extends EventEmitter<LocalGroupsEvents> {
         const result = await this.act(e, r, 'start', ctx);
         if (!result.ok) {
           const failure = `resource ${r.name} failed to start: ${result.detail}`;
-          const cleaned = await this.stopAll(e, started.reverse(), { ...ctx, event: 'STOP' });
+          // The failed resource is stopped too: a script may have launched its daemon and
+          // then failed, and only its stop takes that daemon down.
+          const cleaned = await this.stopAll(e, [r, ...started.reverse()], { ...ctx, event: 'STOP' });
           if (!cleaned.ok) {
             this.setState(e, 'stop-failed', `${failure}; then ${cleaned.detail}`);
             return { ok: false, changed: true, state: 'stop-failed', detail: e.status.reason };

@@ -15,6 +15,7 @@ import type { ClusterConfig, Group } from '../config/model';
 import { GroupBusyError, type LocalGroups, type OperationResult } from './local-groups';
 import { chooseServer, clusterGroups, isSilent, isUp, startupServers, type PlacementInput } from './placement';
 import type { GroupEvent } from './resources/types';
+import type { Clock } from '../time/clock';
 
 export type GroupOperation = 'start' | 'stop' | 'move' | 'restart';
 
@@ -22,6 +23,8 @@ export interface StepRequest {
   event: GroupEvent;
   from?: string;
   requestedBy: string;
+  /** The claim epoch the decider granted for this start (groups/claims.ts). */
+  epoch?: number;
 }
 
 /** A peer's answer to one step; undefined when the peer could not be reached. */
@@ -69,6 +72,14 @@ export class OperationError extends Error {
 
 export interface GroupOperationsDeps {
   self: string;
+  clock: Clock;
+  /** A new claim epoch for a start of `group` decided here. */
+  grant: (group: string) => number;
+  /**
+   * Takes the claim of a start asked of this server: null when it is taken (and from now
+   * on announced), else why it is refused (a newer claim exists).
+   */
+  takeClaim: (group: string, epoch: number | undefined) => string | null;
   config: () => Pick<ClusterConfig, 'servers' | 'groups'>;
   placement: () => PlacementInput;
   local: LocalGroups;
@@ -106,7 +117,7 @@ export class GroupOperations {
       }
       this.checkTarget(group, target);
       const request = { event: options.event ?? 'START', from: options.from, requestedBy: options.requestedBy };
-      const step = await this.step(target, name, 'start', request);
+      const step = await this.step(target, name, 'start', { ...request, epoch: this.deps.grant(name) });
       return this.outcome(name, 'start', [step], step.ok ? target : null);
     });
   }
@@ -139,12 +150,13 @@ export class GroupOperations {
           throw new OperationError(`group ${name} already runs on ${from}`, 409);
         }
         this.checkTarget(group, options.server);
-        candidates = [options.server];
-      } else {
-        candidates = startupServers(this.deps.config(), group).filter((s) => s !== from && this.isUp(s));
-        if (candidates.length === 0) {
-          throw new OperationError(`group ${name} has no other startup server that is online`, 409);
-        }
+      }
+      // The named target first, then the other startup servers in order, and last the origin.
+      candidates = startupServers(this.deps.config(), group).filter((s) => s !== from && this.isUp(s));
+      if (options.server !== undefined) {
+        candidates = [options.server, ...candidates.filter((s) => s !== options.server)];
+      } else if (candidates.length === 0) {
+        throw new OperationError(`group ${name} has no other startup server that is online`, 409);
       }
       const event = options.event ?? 'MOVE';
       const request = { event, from, requestedBy: options.requestedBy };
@@ -153,7 +165,7 @@ export class GroupOperations {
         return this.outcome(name, 'move', steps, from, `could not stop on ${from}: ${steps[0].detail}`);
       }
       for (const target of [...candidates, from]) {
-        const step = await this.step(target, name, 'start', request);
+        const step = await this.step(target, name, 'start', { ...request, epoch: this.deps.grant(name) });
         steps.push(step);
         if (step.ok) {
           const detail = target === from ? `could not start elsewhere; started again on ${from}` : undefined;
@@ -171,7 +183,7 @@ export class GroupOperations {
       const request = { event: 'RECOVER' as const, requestedBy: options.requestedBy };
       const steps = [await this.step(holder, name, 'stop', request)];
       if (steps[0].ok) {
-        steps.push(await this.step(holder, name, 'start', request));
+        steps.push(await this.step(holder, name, 'start', { ...request, epoch: this.deps.grant(name) }));
       }
       const ok = steps.length === 2 && steps[1].ok;
       return this.outcome(name, 'restart', steps, ok || !steps[0].ok ? holder : null);
@@ -208,6 +220,13 @@ export class GroupOperations {
     if (others.length > 0) {
       throw new OperationError(`group ${name} is held by ${others.join(', ')}`, 409);
     }
+    if (this.deps.local.busy(name)) {
+      throw new OperationError(`group ${name} is busy here`, 409);
+    }
+    const refused = this.deps.takeClaim(name, request.epoch);
+    if (refused !== null) {
+      throw new OperationError(refused, 409);
+    }
     return this.local(() => this.deps.local.start(name, request.event, request.from));
   }
 
@@ -218,10 +237,11 @@ export class GroupOperations {
    */
   private async awaitRelease(group: string, from: string | undefined): Promise<string[]> {
     const others = () => this.view(group).holders.filter((h) => h !== this.deps.self);
-    const deadline = performance.now() + (this.deps.releaseWaitMs ?? 0);
+    const clock = this.deps.clock;
+    const deadline = clock.now() + (this.deps.releaseWaitMs ?? 0);
     let held = others();
-    while (from !== undefined && held.length === 1 && held[0] === from && performance.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 20));
+    while (from !== undefined && held.length === 1 && held[0] === from && clock.now() < deadline) {
+      await new Promise<void>((r) => clock.setTimer(20, r));
       held = others();
     }
     return held;

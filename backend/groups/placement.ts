@@ -22,6 +22,8 @@ export interface PeerView {
   state: ServerState;
   /** Groups announced as held; null when unknown (never heard, or a different configuration layout). */
   holds: string[] | null;
+  /** The claim epoch of each held group (groups/claims.ts). */
+  epochs?: Record<string, number> | null;
 }
 
 export type ClusterGroupState =
@@ -61,7 +63,7 @@ export interface PlacementInput {
 }
 
 /** A server on which nothing runs: its BMC reports power off, or it is known down. */
-function isDown(input: PlacementInput, server: string | undefined): boolean {
+export function isDown(input: PlacementInput, server: string | undefined): boolean {
   return (
     server !== undefined &&
     (input.down?.includes(server) === true ||
@@ -135,19 +137,39 @@ export function chooseServer(input: PlacementInput, group: Group, exclude: reado
 }
 
 /**
- * Groups this server should start by itself once the cluster has settled: configured to
- * start automatically, held by nobody (not even a silent server), and this server is the
- * first of their startup servers that is up. The agent asks once, when membership settles.
+ * Groups the decider starts once the cluster has settled: configured to start
+ * automatically, held by nobody (not even a silent server), with the first of their
+ * startup servers that is up as the target.
  */
-export function autoStartGroups(input: PlacementInput): string[] {
+export function autoStartGroups(input: PlacementInput): Array<{ group: string; server: string }> {
   const view = new Map(clusterGroups(input).map((g) => [g.name, g]));
-  return input.config.groups
-    .filter((g) => g.autoStart)
-    .filter((g) => {
-      const v = view.get(g.name)!;
-      return v.holders.length === 0 && chooseServer(input, g) === input.self;
-    })
-    .map((g) => g.name);
+  return input.config.groups.flatMap((g) => {
+    const server = chooseServer(input, g);
+    return g.autoStart && server !== null && view.get(g.name)!.holders.length === 0 ? [{ group: g.name, server }] : [];
+  });
+}
+
+/**
+ * Held groups this server must stop at once: another server heard now holds the same group
+ * under a newer claim (a higher epoch; on equal epochs, which only servers predating claims
+ * send, the server earlier in the list keeps it).
+ */
+export function outrankedGroups(input: PlacementInput, myEpochs: ReadonlyMap<string, number>): string[] {
+  const order = input.config.servers.map((s) => s.name);
+  const me = order.indexOf(input.self);
+  return input.local
+    .filter((l) => HOLDING_STATES.has(l.state) && l.state !== 'stop-failed')
+    .map((l) => l.group)
+    .filter((group) => {
+      const mine = myEpochs.get(group) ?? 0;
+      return input.peers.some((p) => {
+        if ((p.state !== 'online' && p.state !== 'suspect') || !p.holds?.includes(group)) {
+          return false;
+        }
+        const theirs = p.epochs?.[group] ?? 0;
+        return theirs > mine || (theirs === mine && order.indexOf(p.server) < me);
+      });
+    });
 }
 
 /**
@@ -171,14 +193,15 @@ export function membershipSettled(peers: PeerView[], upForMs: number, timeoutMs:
 export function orphanedGroups(
   input: PlacementInput,
   lastHolders: ReadonlyMap<string, string>
-): Array<{ group: string; from: string }> {
+): Array<{ group: string; from: string; candidates: string[] }> {
   const view = new Map(clusterGroups(input).map((g) => [g.name, g]));
   return input.config.groups.flatMap((g) => {
     const from = lastHolders.get(g.name);
     if (from === undefined || !isDown(input, from) || view.get(g.name)!.holders.length > 0) {
       return [];
     }
-    return chooseServer(input, g, [from]) === input.self ? [{ group: g.name, from }] : [];
+    const candidates = startupServers(input.config, g).filter((s) => s !== from && isUp(input, s));
+    return candidates.length > 0 ? [{ group: g.name, from, candidates }] : [];
   });
 }
 

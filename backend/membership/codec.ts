@@ -18,12 +18,20 @@
  *   8     layout digest           (see layout.ts)
  *   u8+n  heard-servers bitmap    (bit count, then ceil(count/8) bytes, LSB first)
  *   u8+n  held-groups bitmap
+ *   u8+4n claim epochs            (version 2 only: count, then one u32 per held group, in
+ *                                  bitmap order; see groups/claims.ts)
  *   32    HMAC-SHA256 of every byte above
+ *
+ * Versions. Version 2 added the claim epochs; a version-1 packet reads as epochs of 0 (the
+ * sender predates claims), so agents of both versions hear each other during a rolling
+ * upgrade. The sender picks the version per peer (membership.ts): 2 unless the peer speaks
+ * only version 1.
  *
  * Why binary rather than compact JSON: with names, a summary of 32 servers and 128 groups
  * needs up to ~10 KiB (about 1.6 KiB with short names), over one datagram either way; as
- * bitmaps it is 22 bytes. A maximum-size cluster's packet is 159 bytes and the format's
- * absolute worst case (63-character names, a 64-byte hash, 255-entry bitmaps) is 405 bytes, so every
+ * bitmaps it is 22 bytes. A maximum-size cluster's packet with every group held is 672
+ * bytes and the format's absolute worst case (63-character names, a 64-byte hash, 255-entry
+ * bitmaps, every group held) is 1426 bytes, so every
  * heartbeat fits one unfragmented datagram on any link, with no truncation rule to get wrong.
  * A fixed field order also means the decoder reads untrusted input with bounds checks only:
  * no JSON parser, no object built from attacker-chosen keys.
@@ -39,12 +47,17 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ByteReader, ByteWriter, Overrun } from './bytes';
 import type { Bitmap } from './layout';
 
-export const HEARTBEAT_VERSION = 1;
+export const HEARTBEAT_VERSION = 2;
+/** Oldest version still read (and sent to peers that speak nothing newer). */
+export const MIN_HEARTBEAT_VERSION = 1;
 export const MAC_BYTES = 32;
 export const LAYOUT_BYTES = 8;
-/** Nothing we send is larger; anything larger is refused before any work. */
-export const MAX_PACKET_BYTES = 1400;
-/** version + interconnect + shortest names + fixed fields + empty hash and bitmaps + MAC. */
+/**
+ * Nothing we send is larger; anything larger is refused before any work. 1452 bytes is
+ * what a 1500-byte Ethernet frame carries over IPv6 (1472 over IPv4): never fragmented.
+ */
+export const MAX_PACKET_BYTES = 1452;
+/** Version 1: version + interconnect + shortest names + fixed fields + empty hash and bitmaps + MAC (version 2 adds 1). */
 export const MIN_PACKET_BYTES = 2 + 3 * 2 + 8 + 4 + 8 + 4 + 8 + 4 + 4 + 1 + LAYOUT_BYTES + 1 + 1 + MAC_BYTES;
 
 export interface Echo {
@@ -70,6 +83,10 @@ export interface Heartbeat {
   layout: string;
   hears: Bitmap;
   groups: Bitmap;
+  /** Claim epoch of each held group, in `groups.members` order (empty for version 1). */
+  epochs: number[];
+  /** Wire version: HEARTBEAT_VERSION unless sent to (or received from) an older peer. */
+  version?: number;
 }
 
 export type DecodeFailure = { ok: false; reason: 'malformed' | 'wrong_cluster' | 'bad_mac'; detail: string };
@@ -131,7 +148,11 @@ export function encodeHeartbeat(hb: Heartbeat, key: Buffer): Buffer {
     throw new RangeError('heartbeat hash or layout is not lower-case hex of the right length');
   }
   const w = new ByteWriter(Buffer.allocUnsafe(MAX_PACKET_BYTES));
-  w.u8(HEARTBEAT_VERSION);
+  const version = hb.version ?? HEARTBEAT_VERSION;
+  if (version < MIN_HEARTBEAT_VERSION || version > HEARTBEAT_VERSION) {
+    throw new RangeError(`heartbeat version ${version} cannot be sent`);
+  }
+  w.u8(version);
   w.u8(hb.interconnect);
   w.str8(hb.cluster);
   w.str8(hb.from);
@@ -149,6 +170,15 @@ export function encodeHeartbeat(hb: Heartbeat, key: Buffer): Buffer {
   w.bytes(Buffer.from(hb.layout, 'hex'));
   writeBitmap(w, hb.hears);
   writeBitmap(w, hb.groups);
+  if (version >= 2) {
+    if (hb.epochs.length !== hb.groups.members.length) {
+      throw new RangeError('heartbeat epochs must match the held groups one for one');
+    }
+    w.u8(hb.epochs.length);
+    for (const e of hb.epochs) {
+      w.u32(e);
+    }
+  }
   const body = w.view();
   w.bytes(mac(key, body));
   return Buffer.from(w.view());
@@ -181,7 +211,7 @@ function decode(buf: Buffer, key: Buffer, cluster: string): DecodeResult {
   const body = buf.subarray(0, buf.length - MAC_BYTES);
   const r = new ByteReader(body);
   const version = r.u8();
-  if (version !== HEARTBEAT_VERSION) {
+  if (version < MIN_HEARTBEAT_VERSION || version > HEARTBEAT_VERSION) {
     return fail('malformed', `unsupported version ${version}`);
   }
   const interconnect = r.u8();
@@ -217,6 +247,16 @@ function decode(buf: Buffer, key: Buffer, cluster: string): DecodeResult {
   if (typeof hears === 'string' || typeof groups === 'string') {
     return fail('malformed', typeof hears === 'string' ? hears : (groups as string));
   }
+  const epochs: number[] = [];
+  if (version >= 2) {
+    const count = r.u8();
+    if (count !== groups.members.length) {
+      return fail('malformed', `${count} claim epochs for ${groups.members.length} held groups`);
+    }
+    for (let i = 0; i < count; i++) {
+      epochs.push(r.u32());
+    }
+  }
   if (r.remaining !== 0) {
     return fail('malformed', `${r.remaining} unexpected bytes before the MAC`);
   }
@@ -240,6 +280,8 @@ function decode(buf: Buffer, key: Buffer, cluster: string): DecodeResult {
       layout,
       hears,
       groups,
+      epochs,
+      version,
     },
   };
 }

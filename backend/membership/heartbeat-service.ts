@@ -218,7 +218,12 @@ export class HeartbeatService extends EventEmitter<HeartbeatServiceEvents> {
     if (problem !== null) {
       throw new TypeError(`invalid heartbeat summary: ${problem}`);
     }
-    const copy = { revision: summary.revision, hash: summary.hash, groups: [...summary.groups] };
+    const copy = {
+      revision: summary.revision,
+      hash: summary.hash,
+      groups: [...summary.groups],
+      epochs: { ...(summary.epochs ?? {}) },
+    };
     this.init.summary = copy;
     this.channel?.post({ type: 'summary', summary: copy });
   }

@@ -56,6 +56,15 @@ export interface MembershipOptions {
 }
 
 const MAX_SEQ = 0xffffffff;
+
+/** The held groups' claim epochs by name (0 for every group of a version-1 packet). */
+function epochsOf(hb: Heartbeat, groups: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  hb.groups.members.forEach((i, k) => {
+    out[groups[i]] = hb.epochs[k] ?? 0;
+  });
+  return out;
+}
 const MAX_INCARNATION = (1n << 64n) - 1n;
 
 export class Membership implements TransportSink {
@@ -66,6 +75,8 @@ export class Membership implements TransportSink {
   private readonly clock: Clock;
   private readonly admission: AdmissionContext;
   private readonly peers = new Map<string, Peer>();
+  /** The heartbeat version each peer was last heard with (absent: the newest). */
+  private readonly peerVersions = new Map<string, number>();
   private incarnation: bigint;
   private seq = 0;
   private summary: LocalSummary = { revision: 0, hash: '', groups: [] };
@@ -152,8 +163,11 @@ export class Membership implements TransportSink {
     if (problem !== null) {
       throw new TypeError(`invalid heartbeat summary: ${problem}`);
     }
-    const groupsChanged = String(summary.groups) !== String(this.summary.groups);
-    this.summary = { revision: summary.revision, hash: summary.hash, groups: [...summary.groups] };
+    const epochs = { ...(summary.epochs ?? {}) };
+    const groupsChanged =
+      String(summary.groups) !== String(this.summary.groups) ||
+      summary.groups.some((g) => (epochs[g] ?? 0) !== (this.summary.epochs?.[g] ?? 0));
+    this.summary = { revision: summary.revision, hash: summary.hash, groups: [...summary.groups], epochs };
     // Peers learn at once that a group was released or taken (a move's next step waits for
     // it); the regular cadence carries on unchanged. A new revision waits for the next round:
     // the two-phase apply tells the peers itself, and announcing it at once only sends them
@@ -341,8 +355,12 @@ export class Membership implements TransportSink {
       hash: hb.hash,
       layoutMatches,
       groups: layoutMatches ? fromBitmap(hb.groups, this.layout.groups) : null,
+      epochs: layoutMatches ? epochsOf(hb, this.layout.groups) : null,
       hears: layoutMatches ? fromBitmap(hb.hears, this.layout.servers) : null,
+      version: hb.version ?? 1,
     };
+    // Answer in the version the peer speaks: an agent not yet upgraded reads only version 1.
+    this.peerVersions.set(peer.name, next.version);
     const prev = peer.summary;
     peer.summary = next;
     if (
@@ -351,6 +369,7 @@ export class Membership implements TransportSink {
       prev.hash !== next.hash ||
       prev.layoutMatches !== next.layoutMatches ||
       String(prev.groups) !== String(next.groups) ||
+      JSON.stringify(prev.epochs) !== JSON.stringify(next.epochs) ||
       String(prev.hears) !== String(next.hears)
     ) {
       this.emit({ type: 'summary', server: peer.name, summary: next, at: now });
@@ -387,6 +406,7 @@ export class Membership implements TransportSink {
     this.seq++;
     const hears = toBitmap(this.heardPeers(now), this.layout.serverIndex);
     const groups = toBitmap(this.summary.groups, this.layout.groupIndex);
+    const epochs = groups.members.map((i) => this.summary.epochs?.[this.layout.groups[i]] ?? 0);
     for (const ic of this.topology.lan) {
       for (const name of ic.peers.keys()) {
         const path = this.peers.get(name)!.paths.get(ic.index)!;
@@ -405,6 +425,8 @@ export class Membership implements TransportSink {
             layout: this.layout.digest,
             hears,
             groups,
+            epochs,
+            version: this.peerVersions.get(name),
           },
           this.admission.key
         );

@@ -147,6 +147,8 @@ export interface LocalSummary {
   hash: string;
   /** Names of the failover groups active on this server. */
   groups: string[];
+  /** Claim epoch of each group in `groups` (groups/claims.ts); missing ones are 0. */
+  epochs?: Record<string, number>;
 }
 
 /** A peer's summary as received. */
@@ -160,7 +162,11 @@ export interface PeerSummary {
    */
   layoutMatches: boolean;
   groups: string[] | null;
+  /** Claim epoch of each held group; 0 for a peer that sends version-1 heartbeats. */
+  epochs: Record<string, number> | null;
   hears: string[] | null;
+  /** The heartbeat version the peer sends. */
+  version: number;
 }
 
 /** Why an inbound datagram was refused. A fixed set: it is a metric label. */

@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { groupRequestSchema } from '../../controller/request';
 import { OperationError, type Outcome } from '../../groups/operations';
 import type { AgentContext } from '../context';
 import { requirePeer, requireRole } from '../auth';
@@ -10,6 +11,7 @@ const step = z.strictObject({
   event: z.enum(['START', 'STOP', 'MOVE', 'FAILOVER', 'RECOVER']),
   from: z.string().max(63).optional(),
   requestedBy: z.string().max(128),
+  epoch: z.int().min(0).max(0xffffffff).optional(),
 });
 /** How long an operator's request waits for the operation by default; it carries on after. */
 const DEFAULT_WAIT_S = 60;
@@ -25,10 +27,12 @@ function sendError(res: Response, e: unknown) {
 
 /**
  * Group state and operations. GET /groups: every group as this agent sees the cluster;
- * POST /groups/NAME/start|stop|move (operator): coordinated from this agent, each step on
- * the server concerned. A request waits for the operation (at most ?wait= seconds,
+ * POST /groups/NAME/start|stop|move (operator): decided by the deciding server (this agent
+ * forwards the request when it is another: controller/decider.ts), each step on the server
+ * concerned. A request waits for the operation (at most ?wait= seconds,
  * default 60); past that it answers 202 and the operation carries on (watch GET /groups/NAME).
- * /internal/groups/NAME/start|stop: one step on this server, for a coordinating agent;
+ * /internal/groups/request: a request forwarded to this server as the decider;
+ * /internal/groups/NAME/start|stop: one step on this server, for the deciding agent;
  * /internal/leaving: a peer stopping cleanly (split-brain.ts).
  */
 export function groupRoutes(ctx: AgentContext): Router {
@@ -64,17 +68,11 @@ export function groupRoutes(ctx: AgentContext): Router {
       const { server } = body.data;
       let running: Promise<Outcome>;
       try {
-        running =
-          operation === 'start'
-            ? g.operations.start(name, { server, requestedBy })
-            : operation === 'stop'
-              ? g.operations.stop(name, { requestedBy })
-              : g.operations.move(name, { server, requestedBy });
+        running = g.request({ op: operation, group: name, server: operation === 'stop' ? undefined : server, requestedBy });
       } catch (e) {
         sendError(res, e);
         return;
       }
-      // Refusals (404/409/503) come before any step runs, so they are always answered.
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<'waiting'>((resolve) => (timer = setTimeout(() => resolve('waiting'), wait * 1000)));
       try {
@@ -114,6 +112,18 @@ export function groupRoutes(ctx: AgentContext): Router {
       }
     });
   }
+  r.post('/internal/groups/request', requirePeer, async (req: Request, res: Response) => {
+    const body = groupRequestSchema.safeParse(req.body);
+    if (!body.success) {
+      badRequest(res, body.error);
+      return;
+    }
+    try {
+      res.json({ outcome: await g.decide(body.data) });
+    } catch (e) {
+      sendError(res, e);
+    }
+  });
   const leaving = z.strictObject({ server: z.string().max(63), incarnation: z.string().regex(/^\d{1,20}$/) });
   r.post('/internal/leaving', requirePeer, (req: Request, res: Response) => {
     const body = leaving.safeParse(req.body);

@@ -10,7 +10,8 @@ export function registerAgentCommand(program: Command) {
     .requiredOption('--server <name>', 'which server of the configuration this agent is')
     .option('--state-dir <dir>', 'where the config store and event log live', '/var/lib/lifeline')
     .option('--tokens <file...>', 'extra API token files (YAML lists of {name, role, sha256})')
-    .action(async (opts: { config: string; server: string; stateDir: string; tokens?: string[] }) => {
+    .option('--watchdog-device <path>', 'watchdog device to pet (overrides watchdog.device of the configuration)')
+    .action(async (opts: { config: string; server: string; stateDir: string; tokens?: string[]; watchdogDevice?: string }) => {
       // Loaded here, not at the top: every other command starts without the agent's modules.
       const { Agent, ConfigError } = await import('../../agent/agent');
       const { createLogger } = await import('../../log');
@@ -23,6 +24,7 @@ export function registerAgentCommand(program: Command) {
           configFile: opts.config,
           server: opts.server,
           stateDir: opts.stateDir,
+          watchdogDevice: opts.watchdogDevice,
           tokenFiles: opts.tokens,
           log,
           onExitRequest: (reason) => requestStop(reason),

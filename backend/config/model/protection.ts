@@ -68,3 +68,18 @@ export const fencing = z
     retries: count(0, 10, 'Further attempts after a failed fencing call.').default(2),
   })
   .meta({ description: 'Fencing (STONITH) through the peer BMC.' });
+
+export const watchdog = z
+  .strictObject({
+    device: z
+      .string()
+      .regex(/^\/[^\0]*$/, { error: 'must be an absolute path' })
+      .max(255)
+      .default('/dev/watchdog')
+      .meta({ description: 'Watchdog device (softdog or a hardware watchdog); `lifeline agent --watchdog-device` overrides it.' }),
+    timeoutMs: millis(2000, 600_000, 'Time without a pet after which the watchdog resets the host.').default(10_000),
+  })
+  .meta({
+    description:
+      'Self-fencing (SBD-style): every agent pets this watchdog while it may hold groups and stops petting when it must release them but could not, so a hung or cut-off server resets itself. With it, peers take over a silent server without fencing, once its reset deadline has passed.',
+  });

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { group } from './groups';
 import { monitor } from './monitors';
-import { fencing, partition } from './protection';
+import { fencing, partition, watchdog } from './protection';
 import { clusterSettings, interconnect, server } from './topology';
 import { traps } from './traps';
 import { api } from './api';
@@ -44,6 +44,7 @@ export const clusterConfigSchema = z
       .meta({ description: 'Heartbeat routes in priority order (the first is priority 0).' }),
     partition: partition.prefault({}),
     fencing: fencing.prefault({}),
+    watchdog: watchdog.optional(),
     groups: z
       .array(group)
       .max(LIMITS.groups, tooMany('groups', LIMITS.groups))

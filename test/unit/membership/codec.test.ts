@@ -32,6 +32,8 @@ function sample(over: Partial<Heartbeat> = {}): Heartbeat {
     layout: '0123456789abcdef',
     hears: { size: 32, members: [0, 1, 31] },
     groups: { size: 128, members: [0, 64, 127] },
+    epochs: [33, 0xffffffff, 64],
+    version: 2,
     ...over,
   };
 }
@@ -44,9 +46,15 @@ describe('heartbeat codec', () => {
   });
 
   test('no echo, empty hash and empty bitmaps round trip too', () => {
-    const hb = sample({ echo: null, hash: '', hears: { size: 0, members: [] }, groups: { size: 0, members: [] } });
+    const hb = sample({
+      echo: null,
+      hash: '',
+      hears: { size: 0, members: [] },
+      groups: { size: 0, members: [] },
+      epochs: [],
+    });
     const packet = encodeHeartbeat({ ...hb, from: 'a', to: 'b', cluster: 'c' }, KEY);
-    expect(packet.length).toBe(MIN_PACKET_BYTES);
+    expect(packet.length).toBe(MIN_PACKET_BYTES + 1); // version 2's epoch count
     expect(decodeHeartbeat(packet, KEY, 'c')).toEqual({
       ok: true,
       heartbeat: { ...hb, from: 'a', to: 'b', cluster: 'c' },
@@ -65,9 +73,10 @@ describe('heartbeat codec', () => {
       layout: layout.digest,
       hears: toBitmap(servers, layout.serverIndex),
       groups: toBitmap(groups, layout.groupIndex),
+      epochs: groups.map((_, i) => 0xffffff00 + i),
     });
     const size = encodeHeartbeat(hb, KEY).length;
-    expect(size).toBe(159);
+    expect(size).toBe(672);
     // The format's worst case: 63-character names, a 64-byte hash and 255-bit bitmaps.
     const long = (c: string) => c.repeat(63);
     const worst = sample({
@@ -77,9 +86,10 @@ describe('heartbeat codec', () => {
       hash: 'f'.repeat(128),
       hears: { size: 255, members: Array.from({ length: 255 }, (_, i) => i) },
       groups: { size: 255, members: Array.from({ length: 255 }, (_, i) => i) },
+      epochs: Array.from({ length: 255 }, () => 0xffffffff),
     });
     const worstSize = encodeHeartbeat(worst, KEY).length;
-    expect(worstSize).toBe(405);
+    expect(worstSize).toBe(1426);
     expect(worstSize).toBeLessThan(MAX_PACKET_BYTES);
     expect(decodeHeartbeat(encodeHeartbeat(worst, KEY), KEY, long('c')).ok).toBe(true);
   });
@@ -88,6 +98,18 @@ describe('heartbeat codec', () => {
     expect(() => encodeHeartbeat(sample({ from: 'bad name' }), KEY)).toThrow(/from "bad name" is not a valid name/);
     expect(() => encodeHeartbeat(sample({ hash: 'ABC' }), KEY)).toThrow(/hex/);
     expect(() => encodeHeartbeat(sample({ seq: 2 ** 32 }), KEY)).toThrow(/out of range/);
+  });
+
+  test('version 1 packets (agents not yet upgraded) are read, with epochs 0, and can be sent', () => {
+    const v1 = sample({ version: 1, epochs: [] });
+    const packet = encodeHeartbeat(v1, KEY);
+    expect(packet.length).toBe(encodeHeartbeat(sample(), KEY).length - 1 - 3 * 4);
+    expect(packet[0]).toBe(1);
+    expect(decodeHeartbeat(packet, KEY, 'cluster')).toEqual({ ok: true, heartbeat: v1 });
+    const v3 = Buffer.from(encodeHeartbeat(sample(), KEY));
+    v3[0] = 3;
+    expect(decodeHeartbeat(v3, KEY, 'cluster')).toMatchObject({ ok: false, reason: 'malformed' });
+    expect(() => encodeHeartbeat(sample({ epochs: [1] }), KEY)).toThrow(/one for one/);
   });
 
   test('the key is derived from the secret, not the secret itself', () => {
@@ -134,7 +156,7 @@ describe('heartbeat codec', () => {
   });
 
   test('authentic but structurally wrong bodies are malformed, not accepted', () => {
-    const packet = encodeHeartbeat(sample(), KEY);
+    const packet = encodeHeartbeat(sample({ version: 1, epochs: [] }), KEY); // groups last
     const body = packet.subarray(0, packet.length - 32);
     const sign = (b: Buffer) =>
       Buffer.concat([b, require('node:crypto').createHmac('sha256', KEY).update(b).digest() as Buffer]);
@@ -150,11 +172,19 @@ describe('heartbeat codec', () => {
     const zero = encodeHeartbeat(sample({ seq: 0 }), KEY);
     expect(decodeHeartbeat(zero, KEY, 'cluster')).toMatchObject({ reason: 'malformed' });
     // Unknown version.
-    const v2 = Buffer.from(body);
-    v2[0] = 2;
-    expect(decodeHeartbeat(sign(v2), KEY, 'cluster')).toMatchObject({
+    const v3 = Buffer.from(body);
+    v3[0] = 3;
+    expect(decodeHeartbeat(sign(v3), KEY, 'cluster')).toMatchObject({
       reason: 'malformed',
-      detail: 'unsupported version 2',
+      detail: 'unsupported version 3',
+    });
+    // Version 2 with an epoch count that is not the held-group count.
+    const v2 = encodeHeartbeat(sample(), KEY);
+    const v2body = Buffer.from(v2.subarray(0, v2.length - 32));
+    v2body[v2body.length - 13] = 2; // the count byte before three u32 epochs
+    expect(decodeHeartbeat(sign(v2body), KEY, 'cluster')).toMatchObject({
+      reason: 'malformed',
+      detail: '2 claim epochs for 3 held groups',
     });
   });
 

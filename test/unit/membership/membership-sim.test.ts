@@ -360,6 +360,7 @@ describe('membership simulation: packets that must be refused', () => {
       layout: c.core('server1').layout.digest,
       hears: { size: 3, members: [] },
       groups: { size: 0, members: [] },
+      epochs: [],
     };
     const cases: Array<[string, Uint8Array, string, number?]> = [
       ['malformed', Buffer.from('hello'), '10.0.0.2'],
@@ -396,14 +397,21 @@ describe('membership simulation: summaries and muting', () => {
   test('a peer sees our revision, hash, groups and the peers we hear', () => {
     const c = new SimCluster({ groups: ['failover1', 'failover2', 'failover3'] });
     c.startAll();
-    c.core('server2').updateSummary({ revision: 7, hash: 'ab'.repeat(32), groups: ['failover3', 'failover1'] });
+    c.core('server2').updateSummary({
+      revision: 7,
+      hash: 'ab'.repeat(32),
+      groups: ['failover3', 'failover1'],
+      epochs: { failover3: 65 },
+    });
     c.run(1000);
     expect(c.peer('server1', 'server2').summary).toEqual({
       revision: 7,
       hash: 'ab'.repeat(32),
       layoutMatches: true,
       groups: ['failover1', 'failover3'],
+      epochs: { failover1: 0, failover3: 65 },
       hears: ['server1', 'server2', 'server3'],
+      version: 2,
     });
     c.net.setServer('server3', false);
     c.run(2000);
@@ -431,7 +439,9 @@ describe('membership simulation: summaries and muting', () => {
       hash: '',
       layoutMatches: false,
       groups: null,
+      epochs: null,
       hears: null,
+      version: 2,
     });
   });
 

@@ -1,0 +1,219 @@
+/**
+ * Failover groups, wired into the agent: the controller (controller/controller.ts) built
+ * with the real parts (membership's view, resource drivers, peers over HTTP, fencing
+ * through the BMC, the probes, the watchdog), and what group changes become (heartbeat
+ * announcements, the held file, event log rows, logs, metrics). No decisions here.
+ */
+import type { Registry } from 'prom-client';
+import { fenceActionFromConfig } from '../bmc';
+import type { ClusterConfig } from '../config/model';
+import { Controller, type MemberPeer } from '../controller/controller';
+import type { EventLog } from '../events/event-log';
+import { HeldFile } from '../groups/held-file';
+import { LocalGroups, type Drivers } from '../groups/local-groups';
+import { GroupMetrics } from '../groups/metrics';
+import type { GroupPeerTransport, Outcome } from '../groups/operations';
+import type { Logger } from '../log';
+import type { HeartbeatSnapshot } from '../membership';
+import { pingAny, reachWitness } from '../protection/probes';
+import { systemClock, type Clock } from '../time/clock';
+import { WatchdogDevice } from '../watchdog/device';
+import type { ClusterMembership } from './cluster-membership';
+import { powerDownHost } from './host-power';
+import type { GroupRequest } from '../controller/request';
+
+export interface AgentGroupsOptions {
+  config: ClusterConfig;
+  self: string;
+  stateDir: string;
+  log: Logger;
+  registry: Registry;
+  events: EventLog;
+  membership: ClusterMembership;
+  drivers: Drivers;
+  steps: GroupPeerTransport;
+  forward: (decider: string, request: GroupRequest) => Promise<Outcome>;
+  /** Tells the peers this agent is leaving cleanly (its groups are stopped). */
+  announceLeaving: (incarnation: string) => Promise<void>;
+  /** Overrides `watchdog.device` of the configuration (lifeline agent --watchdog-device). */
+  watchdogDevice?: string;
+  clock?: Clock;
+}
+
+/** Membership's peers as the controller reads them. */
+export function memberPeers(snapshot: HeartbeatSnapshot | null): MemberPeer[] | null {
+  if (snapshot === null) {
+    return null;
+  }
+  return snapshot.peers.map((p) => {
+    const heard = p.paths.map((x) => x.lastHeardAt).filter((t): t is number => t !== null);
+    return {
+      server: p.server,
+      state: p.state,
+      incarnation: p.incarnation,
+      hears: p.summary?.hears ?? null,
+      lastHeardAt: heard.length > 0 ? Math.max(...heard) : null,
+      holds: p.summary?.groups ?? null,
+      epochs: p.summary?.epochs ?? null,
+    };
+  });
+}
+
+export class AgentGroups {
+  readonly local: LocalGroups;
+  readonly controller: Controller;
+  private readonly heldFile: HeldFile;
+  private readonly watchdog: WatchdogDevice | null;
+  private timers: NodeJS.Timeout[] = [];
+  private releasing: Promise<void> | null = null;
+
+  constructor(private readonly options: AgentGroupsOptions) {
+    const { config, self, membership, log, events } = options;
+    const clock = options.clock ?? systemClock;
+    this.local = new LocalGroups(config.groups, self, options.drivers, () => clock.wallNow());
+    this.heldFile = new HeldFile(options.stateDir, (m) => log.warn(m));
+    const w = config.watchdog;
+    this.watchdog = w ? new WatchdogDevice(options.watchdogDevice ?? w.device, w.timeoutMs) : null;
+    const record = (cls: 'fatal' | 'recoverable' | 'informational', summary: string, fields?: Record<string, unknown>) => {
+      log[cls === 'fatal' ? 'error' : cls === 'recoverable' ? 'warn' : 'info']({ ...fields }, summary);
+      events.append({ time: clock.wallNow(), server: self, type: 'partition', class: cls, summary, fields });
+    };
+    this.controller = new Controller({
+      config,
+      self,
+      clock,
+      log,
+      local: this.local,
+      peers: () => memberPeers(membership.snapshot()),
+      membershipFailure: () => membership.failed,
+      steps: options.steps,
+      forward: options.forward,
+      guard: {
+        probe: async () => {
+          const p = config.partition;
+          const [ping, witness] = await Promise.all([
+            p.ping ? pingAny(p.ping) : null,
+            p.witness ? reachWitness(p.witness) : null,
+          ]);
+          return {
+            pingReached: ping?.reached ?? null,
+            witnessReached: witness?.reached ?? null,
+            detail: [ping?.detail, witness?.detail].filter(Boolean).join('; '),
+          };
+        },
+        fence: async (peer) => {
+          const action = fenceActionFromConfig(config.fencing.action)!;
+          log.warn({ peer, action }, 'fencing');
+          const r = await membership.fence(peer, action, {
+            timeoutMs: config.fencing.timeoutMs,
+            retries: config.fencing.retries,
+          });
+          return { ok: r.ok, detail: r.attempts.map((a) => a.reason ?? 'confirmed').join('; ') };
+        },
+        powerDown: powerDownHost,
+        record,
+      },
+      announce: (groups, epochs) => {
+        this.heldFile.write(groups);
+        membership.updateSummary({ groups, epochs });
+      },
+      onOutcome: (o, requestedBy) =>
+        events.append({
+          time: clock.wallNow(),
+          server: self,
+          type: 'group-operation',
+          class: o.ok ? 'informational' : 'recoverable',
+          source: requestedBy,
+          summary: `${o.operation} of group ${o.group} (by ${requestedBy}): ${o.ok ? 'done' : 'failed'}${o.server ? `, now on ${o.server}` : ''}; ${o.detail}`,
+          fields: { group: o.group, operation: o.operation, ok: o.ok, server: o.server, steps: o.steps },
+        }),
+    });
+    this.wire();
+  }
+
+  /**
+   * Starts: first the groups the previous run left held are stopped (their resources may
+   * still run), then the watchdog is armed and the controller ticks once per interval.
+   */
+  start(): void {
+    const leftovers = this.heldFile.read(this.options.config.groups.map((g) => g.name));
+    const interval = this.options.config.cluster.heartbeat.intervalMs;
+    this.releasing = (async () => {
+      for (const group of leftovers) {
+        this.options.log.warn({ group }, 'the previous run of the agent held this group: stopping its resources first');
+        const r = await this.local.releaseLeftover(group);
+        this.options.log[r.ok ? 'info' : 'error']({ group, detail: r.detail }, 'group left by the previous run');
+      }
+      this.controller.begin();
+    })();
+    if (this.watchdog) {
+      this.watchdog.open();
+      const pet = () => {
+        if (this.controller.mayPetWatchdog() && !this.watchdog!.pet()) {
+          this.options.log.error({ device: this.watchdog!.path, err: this.watchdog!.error() }, 'watchdog pet failed');
+        }
+      };
+      pet();
+      this.timers.push(setInterval(pet, Math.max(50, Math.floor(this.watchdog.timeoutMs / 4))));
+    }
+    this.timers.push(setInterval(() => this.controller.tick(), interval));
+    for (const t of this.timers) {
+      t.unref();
+    }
+  }
+
+  /** Stops the groups held here, then tells the peers this agent leaves (not a partition). */
+  async stop(): Promise<void> {
+    for (const t of this.timers) {
+      clearInterval(t);
+    }
+    this.timers = [];
+    await this.releasing;
+    await this.controller.release('the agent is stopping', false);
+    if (this.local.held().length === 0) {
+      this.watchdog?.close(); // disarmed only with nothing held: else the reset is the stop
+    }
+    await this.options.announceLeaving(this.options.membership.heartbeat.incarnation.toString());
+  }
+
+  private wire() {
+    const { log, events, self } = this.options;
+    const metrics = new GroupMetrics(this.options.registry, () => this.local.states());
+    this.local.on('change', (c) => {
+      const failed = c.to === 'start-failed' || c.to === 'stop-failed';
+      log[failed ? 'error' : 'info']({ group: c.group, from: c.from, to: c.to, reason: c.reason }, 'group state changed');
+      events.append({
+        time: c.at,
+        server: self,
+        type: 'group',
+        class: failed ? 'fatal' : 'informational',
+        summary: `group ${c.group} on ${self}: ${c.from} -> ${c.to} (${c.reason})`,
+        fields: { group: c.group, from: c.from, to: c.to },
+      });
+    });
+    this.local.on('resource', (o) => {
+      metrics.onResource(o);
+      const fields = {
+        group: o.group,
+        resource: o.resource,
+        action: o.action,
+        event: o.event,
+        ok: o.result.ok,
+        durationMs: Math.round(o.result.durationMs),
+      };
+      if (o.result.ok) {
+        log.info({ ...fields, detail: o.result.detail }, `resource ${o.action === 'start' ? 'started' : 'stopped'}`);
+        return;
+      }
+      log.error({ ...fields, detail: o.result.detail }, `resource failed to ${o.action}`);
+      events.append({
+        time: Date.now(),
+        server: self,
+        type: 'resource',
+        class: 'fatal',
+        summary: `resource ${o.resource} of group ${o.group} failed to ${o.action} on ${self}: ${o.result.detail}`,
+        fields,
+      });
+    });
+  }
+}

@@ -1,0 +1,42 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { AgentContext } from '../context';
+import { requirePeer, requireRole } from '../auth';
+import { badRequest } from '../errors';
+
+const confirmed = z.strictObject({ server: z.string().min(1).max(63) });
+
+/**
+ * POST /servers/NAME/confirm-down (admin): an operator affirms that a silent server runs
+ * nothing (powered off, unplugged, seen dead), so its groups may start elsewhere. Needed
+ * only without fencing and without a watchdog, where nothing else can prove it
+ * (protection/silence.ts). Refused for a server that is heard. Every peer is told.
+ * /internal/servers/confirm-down: the same, relayed by the agent the operator used.
+ */
+export function serverRoutes(ctx: AgentContext): Router {
+  const r = Router();
+  r.post('/servers/:name/confirm-down', requireRole('admin'), (req: Request, res: Response) => {
+    const name = String(req.params.name);
+    if (!ctx.config().servers.some((s) => s.name === name)) {
+      res.status(404).json({ error: `no server is named "${name}"` });
+      return;
+    }
+    const refused = ctx.groups.confirmDown(name, true);
+    if (refused !== null) {
+      res.status(409).json({ error: refused });
+      return;
+    }
+    ctx.log.error({ server: name, by: req.principal?.name }, 'server confirmed down by an operator');
+    res.json({ server: name, confirmedDown: true });
+  });
+  r.post('/internal/servers/confirm-down', requirePeer, (req: Request, res: Response) => {
+    const body = confirmed.safeParse(req.body);
+    if (!body.success) {
+      badRequest(res, body.error);
+      return;
+    }
+    const refused = ctx.groups.confirmDown(body.data.server, false);
+    res.status(refused === null ? 200 : 409).json(refused === null ? { ok: true } : { error: refused });
+  });
+  return r;
+}

@@ -1,0 +1,430 @@
+/**
+ * The failover controller of one server: everything this server decides about groups,
+ * with the I/O handed in (membership view, resource drivers, peer calls, fencing, clock),
+ * so the agent (backend/agent/groups.ts) and the whole-cluster simulation (backend/sim/)
+ * run the very same decisions.
+ *
+ * Once per heartbeat interval (`tick`):
+ *   1. a stall (this process paused longer than the heartbeat timeout) stops every group
+ *      held here before anything else: peers may have taken them over meanwhile;
+ *   2. the partition guard judges silent peers (protection/guard.ts);
+ *   3. a group held here that another server holds under a newer claim is stopped at once;
+ *   4. on the decider only (decider.ts): automatic start once the cluster has settled, and
+ *      takeover of the groups of servers known down.
+ * Operator and recovery requests go through `request`: carried out here when this server
+ * decides, else forwarded to the decider, so they are serialized per group cluster-wide.
+ */
+import type { ClusterConfig } from '../config/model';
+import { EpochBook, nextEpoch } from '../groups/claims';
+import { HOLDING_STATES, type LocalGroups } from '../groups/local-groups';
+import {
+  GroupOperations,
+  OperationError,
+  type GroupPeerTransport,
+  type Outcome,
+} from '../groups/operations';
+import {
+  autoStartGroups,
+  clusterGroups,
+  membershipSettled,
+  orphanedGroups,
+  outrankedGroups,
+  trackHolders,
+  type PeerView,
+  type PlacementInput,
+} from '../groups/placement';
+import { groupViews, type GroupView } from '../groups/view';
+import { PartitionGuard, type GuardHost, type GuardPeer } from '../protection/guard';
+import { selfStopDeadlineMs } from '../protection/silence';
+import type { Clock } from '../time/clock';
+import { deciderOf } from './decider';
+import type { GroupRequest } from './request';
+
+export interface MemberPeer extends GuardPeer, PeerView {}
+
+export interface ControllerLog {
+  info(fields: object, msg: string): void;
+  warn(fields: object, msg: string): void;
+  error(fields: object, msg: string): void;
+}
+
+export interface ControllerDeps {
+  config: ClusterConfig;
+  self: string;
+  clock: Clock;
+  log: ControllerLog;
+  local: LocalGroups;
+  /** The peers as membership sees them now; null while heartbeats do not run. */
+  peers(): MemberPeer[] | null;
+  /** Why heartbeats do not run, or null. */
+  membershipFailure(): string | null;
+  steps: GroupPeerTransport;
+  /** Sends a request to the decider; resolves with its outcome or rejects with OperationError. */
+  forward(decider: string, request: GroupRequest): Promise<Outcome>;
+  guard: Omit<GuardHost, 'peers' | 'stopHeld'>;
+  /** What heartbeats must announce from now on: held groups and their claim epochs. */
+  announce(groups: string[], epochs: Record<string, number>): void;
+  onOutcome?: (outcome: Outcome, requestedBy: string) => void;
+}
+
+/** Groups started at once by the automatic start (scripts spawned together stall the loop). */
+const AUTO_START_CONCURRENCY = 4;
+/** Heartbeat intervals a server must have been the decider before it decides. */
+const DECIDER_SETTLE_INTERVALS = 3;
+
+export class Controller {
+  readonly guard: PartitionGuard;
+  readonly operations: GroupOperations;
+  private readonly epochs = new EpochBook();
+  /** The claim under which each group held here was started. */
+  private readonly claims = new Map<string, number>();
+  private readonly lastHolders = new Map<string, string>();
+  private readonly givenUp = new Map<string, string>();
+  private readonly position: number;
+  private readonly startedAt: number;
+  private lastTickAt: number | null = null;
+  private deciderSince: { server: string; at: number } | null = null;
+  private autoStarted = false;
+  /** Set while stopping after a stall; starts are refused until it is cleared. */
+  private stalled: string | null = null;
+  private rejoinAt = 0;
+  private releasing: Promise<void> | null = null;
+  private ready = false;
+  /**
+   * Groups this server stopped because it had to (a stall, a lost partition) rather than
+   * because anyone asked: once it may start again, it asks the decider to start them.
+   */
+  private readonly restartAfter = new Set<string>();
+
+  constructor(private readonly deps: ControllerDeps) {
+    const { config, self, clock } = deps;
+    this.position = config.servers.findIndex((s) => s.name === self);
+    this.startedAt = clock.now();
+    this.guard = new PartitionGuard(config, self, clock, {
+      ...deps.guard,
+      peers: () => deps.peers() ?? [],
+      stopHeld: () => this.release('this server lost the partition resolution'),
+    });
+    this.operations = new GroupOperations({
+      self,
+      clock,
+      config: () => config,
+      placement: () => this.placement(),
+      local: deps.local,
+      peers: deps.steps,
+      // Two heartbeat intervals: the release is sent at once, a lost datagram repeated next round.
+      releaseWaitMs: 2 * config.cluster.heartbeat.intervalMs + 100,
+      grant: (group) => {
+        const epoch = nextEpoch(this.epochs.known(group), this.position);
+        this.epochs.see(group, epoch);
+        return epoch;
+      },
+      takeClaim: (group, epoch) => this.takeClaim(group, epoch),
+      startBlocked: () => this.startBlocked(),
+      onOutcome: deps.onOutcome,
+    });
+    deps.local.on('change', () => this.announce());
+  }
+
+  /** Groups are released (leftovers of the previous run stopped); placement may begin. */
+  begin(): void {
+    this.ready = true;
+  }
+
+  placement(): PlacementInput {
+    return {
+      config: this.deps.config,
+      self: this.deps.self,
+      local: this.deps.local.list(),
+      peers: this.deps.peers() ?? [],
+      down: this.guard.down(),
+    };
+  }
+
+  list(): GroupView[] {
+    return groupViews(this.placement(), (g) => this.operations.running(g));
+  }
+
+  /** The server that decides now, as this server sees it. */
+  decider(): string {
+    const peers = this.deps.peers() ?? [];
+    return deciderOf({
+      config: this.deps.config,
+      self: this.deps.self,
+      peers,
+      silent: this.guard.silentPeers(peers),
+      gone: [...this.guard.departed(), ...this.guard.down()],
+    });
+  }
+
+  /** Whether this server may pet its watchdog: false once it must have released groups and has not. */
+  mayPetWatchdog(): boolean {
+    const held = this.deps.local.held().length > 0;
+    const now = this.deps.clock.now();
+    const budget = selfStopDeadlineMs(this.deps.config, this.deps.self);
+    const lostAt = this.guard.lostSince();
+    if (held && lostAt !== null && now - lostAt > budget) {
+      return false;
+    }
+    if (held && this.stalled !== null && now - this.rejoinAt > budget) {
+      return false;
+    }
+    // A frozen loop pets nothing either: the tick that would notice it is the one that did not run.
+    return this.lastTickAt === null || now - this.lastTickAt <= this.deps.config.cluster.heartbeat.timeoutMs;
+  }
+
+  tick(): void {
+    const { clock, config, log } = this.deps;
+    const now = clock.now();
+    this.checkStall(now);
+    this.lastTickAt = now;
+    if (this.deps.membershipFailure() !== null || this.deps.peers() === null || !this.ready) {
+      return;
+    }
+    this.askRestarts();
+    const input = this.placement();
+    for (const p of input.peers) {
+      for (const [group, epoch] of Object.entries(p.epochs ?? {})) {
+        this.epochs.see(group, epoch);
+      }
+    }
+    this.guard.tick();
+    for (const group of outrankedGroups(input, this.claims)) {
+      if (!this.deps.local.busy(group)) {
+        log.warn({ group }, 'another server holds this group under a newer claim: stopping it here');
+        void this.deps.local.stop(group, 'STOP').catch(() => undefined);
+      }
+    }
+    trackHolders(input, this.lastHolders);
+    const decider = this.decider();
+    if (this.deciderSince?.server !== decider) {
+      this.deciderSince = { server: decider, at: now };
+    }
+    if (!this.mayDecide(now)) {
+      return;
+    }
+    const settled = membershipSettled(input.peers, now - this.startedAt, config.cluster.heartbeat.timeoutMs);
+    if (settled && !this.autoStarted) {
+      this.autoStarted = true;
+      void this.startAll(autoStartGroups(input));
+    }
+    for (const [group, from] of this.givenUp) {
+      if (this.lastHolders.get(group) !== from) {
+        this.givenUp.delete(group); // it ran somewhere since: a new loss is a new takeover
+      }
+    }
+    for (const t of orphanedGroups(input, this.lastHolders)) {
+      if (this.operations.running(t.group) === undefined && this.givenUp.get(t.group) !== t.from) {
+        log.warn({ group: t.group, from: t.from }, `${t.from} is down: taking over its group`);
+        void this.takeOver(t.group, t.from, t.candidates);
+      }
+    }
+  }
+
+  /**
+   * An operator's or a recovery's request: decided here if this server decides, else by
+   * the decider. Refusals are OperationErrors (not found, conflict, unavailable).
+   */
+  async request(r: GroupRequest): Promise<Outcome> {
+    this.checkStall(this.deps.clock.now());
+    const decider = this.decider();
+    if (decider !== this.deps.self) {
+      return this.deps.forward(decider, r);
+    }
+    return this.decide(r);
+  }
+
+  /** A request forwarded by a peer: only the decider carries it out (no second hop). */
+  async decide(r: GroupRequest): Promise<Outcome> {
+    const now = this.deps.clock.now();
+    this.checkStall(now);
+    const decider = this.decider();
+    if (decider !== this.deps.self) {
+      throw new OperationError(`${this.deps.self} does not decide: ${decider} does`, 503);
+    }
+    if (!this.mayDecide(now)) {
+      throw new OperationError(this.whyNotDeciding(now), 503);
+    }
+    if ((r.op === 'move' || r.op === 'restart') && r.from !== undefined) {
+      const now = clusterGroups(this.placement()).find((g) => g.name === r.group);
+      if (now && now.currentServer !== r.from) {
+        throw new OperationError(`group ${r.group} no longer runs on ${r.from}`, 409);
+      }
+    }
+    const base = { requestedBy: r.requestedBy, event: r.event };
+    switch (r.op) {
+      case 'start':
+        return this.operations.start(r.group, { ...base, server: r.server, from: r.from });
+      case 'stop':
+        return this.operations.stop(r.group, base);
+      case 'move':
+        return this.operations.move(r.group, { ...base, server: r.server });
+      case 'restart':
+        return this.operations.restart(r.group, base);
+    }
+  }
+
+  /**
+   * Stops every group held here (agent exit, partition loss, stall). `restart`: the groups
+   * should run again (elsewhere, or here) once this server may start groups again.
+   */
+  release(reason: string, restart = true): Promise<void> {
+    const run = async () => {
+      const held = this.deps.local.held();
+      if (restart) {
+        held.forEach((g) => this.restartAfter.add(g));
+      }
+      if (held.length > 0) {
+        this.deps.log.warn({ groups: held, reason }, 'stopping the groups held here');
+        await this.deps.local.stopHeld('STOP');
+      }
+    };
+    this.releasing = (this.releasing ?? Promise.resolve()).then(run, run);
+    return this.releasing;
+  }
+
+  private askRestarts(): void {
+    if (this.restartAfter.size === 0 || this.startBlocked() !== null || this.guard.deciding() || this.releasing) {
+      return;
+    }
+    const groups = [...this.restartAfter];
+    this.restartAfter.clear();
+    for (const group of groups) {
+      this.request({ op: 'start', group, requestedBy: 'rejoin', event: 'FAILOVER' }).then(
+        (o) => this.deps.log.info({ group, server: o.server, detail: o.detail }, 'group started again after a forced stop'),
+        (e) => {
+          if (e instanceof OperationError && e.status === 503) {
+            this.restartAfter.add(group); // nobody may decide yet: next round
+            return;
+          }
+          this.deps.log.warn({ group, err: (e as Error).message }, 'group not started again after a forced stop');
+        }
+      );
+    }
+  }
+
+  private mayDecide(now: number): boolean {
+    return this.whyNotDeciding(now) === '';
+  }
+
+  private whyNotDeciding(now: number): string {
+    const interval = this.deps.config.cluster.heartbeat.intervalMs;
+    const failure = this.deps.membershipFailure();
+    if (failure !== null) {
+      return `heartbeats are not running (${failure}): deciding blind could run a group twice`;
+    }
+    if (!this.ready) {
+      return 'the agent is still releasing what its previous run held';
+    }
+    const blocked = this.startBlocked();
+    if (blocked !== null) {
+      return blocked;
+    }
+    if (this.guard.deciding()) {
+      return 'a partition verdict is pending: nothing starts until it is known';
+    }
+    if (this.deciderSince === null || this.deciderSince.server !== this.deps.self) {
+      return `${this.deps.self} does not decide`;
+    }
+    if (now - this.deciderSince.at < DECIDER_SETTLE_INTERVALS * interval && now - this.startedAt >= interval) {
+      return `${this.deps.self} only just became the deciding server: retry in a moment`;
+    }
+    return '';
+  }
+
+  private startBlocked(): string | null {
+    if (this.stalled !== null) {
+      return this.stalled;
+    }
+    return this.guard.blocked();
+  }
+
+  /**
+   * A tick that comes much later than planned means this process was paused (SIGSTOP, a
+   * frozen VM, swap): peers may have judged it silent and taken its groups. It stops them
+   * first, then refuses starts for a few intervals while it hears the cluster again.
+   */
+  private checkStall(now: number): void {
+    const timeout = this.deps.config.cluster.heartbeat.timeoutMs;
+    if (this.lastTickAt === null || now - this.lastTickAt <= timeout) {
+      if (this.stalled !== null && this.releasing === null && now >= this.rejoinAt) {
+        this.stalled = null;
+      }
+      return;
+    }
+    const gap = Math.round(now - this.lastTickAt);
+    this.lastTickAt = now;
+    this.stalled = `this server was paused for ${gap} ms (more than the heartbeat timeout): rejoining`;
+    this.rejoinAt = now + DECIDER_SETTLE_INTERVALS * this.deps.config.cluster.heartbeat.intervalMs;
+    this.deciderSince = null;
+    this.deps.log.error({ gapMs: gap }, 'this server was paused longer than the heartbeat timeout: stopping its groups');
+    this.deps.guard.record('fatal', `${this.deps.self} was paused for ${gap} ms: its groups are stopped before it rejoins`, {
+      gapMs: gap,
+    });
+    void this.release('stall').finally(() => {
+      this.releasing = null;
+      this.rejoinAt = Math.max(this.rejoinAt, this.deps.clock.now() + DECIDER_SETTLE_INTERVALS * this.deps.config.cluster.heartbeat.intervalMs);
+    });
+  }
+
+  private takeClaim(group: string, epoch: number | undefined): string | null {
+    const known = this.epochs.known(group);
+    if (epoch !== undefined && epoch < known) {
+      return `the claim for group ${group} (epoch ${epoch}) is stale: epoch ${known} was granted since`;
+    }
+    const e = epoch ?? 0;
+    this.epochs.see(group, e);
+    this.claims.set(group, e);
+    return null;
+  }
+
+  private announce(): void {
+    const held = this.deps.local.list().filter((l) => HOLDING_STATES.has(l.state));
+    const epochs: Record<string, number> = {};
+    for (const l of held) {
+      epochs[l.group] = this.claims.get(l.group) ?? 0;
+    }
+    for (const group of this.claims.keys()) {
+      if (!(group in epochs)) {
+        this.claims.delete(group);
+      }
+    }
+    this.deps.announce(
+      held.map((l) => l.group),
+      epochs
+    );
+  }
+
+  /** Starts a group whose server is down, on the first candidate that takes it. */
+  private async takeOver(group: string, from: string, candidates: string[]) {
+    for (const server of candidates) {
+      try {
+        const o = await this.operations.start(group, { server, requestedBy: 'failover', event: 'FAILOVER', from });
+        if (o.ok) {
+          this.deps.log.info({ group, from, server }, 'group taken over');
+          return;
+        }
+      } catch (e) {
+        this.deps.log.warn({ group, server, err: (e as Error).message }, 'takeover refused');
+        return; // busy or held: the next round sees the outcome
+      }
+    }
+    this.givenUp.set(group, from);
+    this.deps.log.error({ group, from }, 'group could not be taken over on any server');
+  }
+
+  private async startAll(targets: Array<{ group: string; server: string }>) {
+    const queue = [...targets];
+    const worker = async () => {
+      for (let t = queue.shift(); t !== undefined; t = queue.shift()) {
+        try {
+          const o = await this.operations.start(t.group, { server: t.server, requestedBy: 'auto-start' });
+          this.deps.log[o.ok ? 'info' : 'error']({ group: t.group, server: t.server, detail: o.detail }, 'automatic start');
+        } catch (e) {
+          this.deps.log.warn({ group: t.group, err: (e as Error).message }, 'automatic start refused');
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(AUTO_START_CONCURRENCY, queue.length) }, worker));
+  }
+}
