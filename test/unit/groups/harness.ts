@@ -5,7 +5,9 @@
 // inference.
 import type { ClusterConfig, Resource } from '../../../backend/config/model';
 import { LocalGroups, type Drivers } from '../../../backend/groups/local-groups';
+import { EpochBook, nextEpoch } from '../../../backend/groups/claims';
 import { GroupOperations, OperationError } from '../../../backend/groups/operations';
+import { systemClock } from '../../../backend/time/clock';
 import type { PlacementInput } from '../../../backend/groups/placement';
 import type { ActionResult } from '../../../backend/groups/resources/types';
 import type { ServerState } from '../../../backend/membership';
@@ -32,8 +34,23 @@ export class GroupSim {
       this.states.set(s.name, 'online');
       const drivers = this.drivers(s.name);
       const local = new LocalGroups(config.groups, s.name, drivers, () => 0);
+      const epochs = new EpochBook();
+      const position = config.servers.indexOf(s);
       const ops = new GroupOperations({
         self: s.name,
+        clock: systemClock,
+        grant: (group) => {
+          const e = nextEpoch(epochs.known(group), position);
+          epochs.see(group, e);
+          return e;
+        },
+        takeClaim: (group, epoch) => {
+          if (epoch !== undefined && epoch < epochs.known(group)) {
+            return `stale claim ${epoch}`;
+          }
+          epochs.see(group, epoch ?? 0);
+          return null;
+        },
         config: () => config,
         placement: () => this.placement(s.name),
         local,

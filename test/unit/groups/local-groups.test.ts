@@ -23,7 +23,7 @@ describe('resource order', () => {
 });
 
 describe('a group on one server', () => {
-  test('a failed start stops what had started, in reverse, and releases the group', async () => {
+  test('a failed start stops the failed resource and what had started, in reverse, and releases the group', async () => {
     const sim = new GroupSim(groupConfig());
     sim.script = (_s, r, a) => (r === 'app' && a === 'start' ? fail('exit 3') : undefined);
     const local = sim.agent('server1').local;
@@ -40,13 +40,16 @@ describe('a group on one server', () => {
       'server1 start ip',
       'server1 start data',
       'server1 start app',
+      // The failed one first: its script may have launched a daemon before failing.
+      'server1 stop app',
       'server1 stop data',
       'server1 stop ip',
     ]);
     expect(local.held()).toEqual([]);
     expect(changes).toEqual(['offline->starting', 'starting->start-failed']);
+    // app failed to start, then was stopped: offline (the group's reason names the failure).
     expect(local.status('web')!.resources.map((x) => `${x.name}:${x.state}`)).toEqual([
-      'app:failed',
+      'app:offline',
       'ip:offline',
       'data:offline',
     ]);
@@ -90,8 +93,8 @@ describe('a group on one server', () => {
 
   test('a driver that throws fails its resource, not the agent', async () => {
     const sim = new GroupSim(groupConfig());
-    sim.script = (_s, r) => {
-      if (r === 'ip') {
+    sim.script = (_s, r, a) => {
+      if (r === 'ip' && a === 'start') {
         throw new Error('boom');
       }
       return undefined;

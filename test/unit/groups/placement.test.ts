@@ -79,7 +79,7 @@ describe('where groups go', () => {
   });
 
   test('automatic start: only autoStart groups held by nobody, only on their first server that is up', () => {
-    expect(autoStartGroups(input())).toEqual(['web']);
+    expect(autoStartGroups(input())).toEqual([{ group: 'web', server: 'server1' }]);
     const fromServer2 = (state: 'online' | 'suspect') =>
       input({
         self: 'server2',
@@ -88,8 +88,9 @@ describe('where groups go', () => {
           { server: 'server3', state: 'online', holds: [] },
         ],
       });
-    expect(autoStartGroups(fromServer2('online'))).toEqual([]);
-    expect(autoStartGroups(fromServer2('suspect'))).toEqual(['web']);
+    // The decider starts it on the first startup server that is up, wherever it runs.
+    expect(autoStartGroups(fromServer2('online'))).toEqual([{ group: 'web', server: 'server1' }]);
+    expect(autoStartGroups(fromServer2('suspect'))).toEqual([{ group: 'web', server: 'server2' }]);
     const held = input({ peers: [{ server: 'server2', state: 'unknown', holds: ['web'] }] });
     expect(autoStartGroups(held)).toEqual([]);
   });
@@ -122,8 +123,10 @@ describe('taking over from a server confirmed down', () => {
     }
     trackHolders(held('offline-confirmed'), last);
     // server2 is first in line after server1 but not up; server3 is next.
-    expect(orphanedGroups(held('offline-confirmed'), last)).toEqual([{ group: 'web', from: 'server1' }]);
-    // With server2 up, it is the one in line, and server3 leaves the group to it.
+    expect(orphanedGroups(held('offline-confirmed'), last)).toEqual([
+      { group: 'web', from: 'server1', candidates: ['server3'] },
+    ]);
+    // With server2 up, it is first in line, then server3: the same list whoever decides.
     const both = (self: string, other: string) =>
       input({
         self,
@@ -132,8 +135,9 @@ describe('taking over from a server confirmed down', () => {
           { server: other, state: 'online', holds: [] },
         ],
       });
-    expect(orphanedGroups(both('server2', 'server3'), last)).toEqual([{ group: 'web', from: 'server1' }]);
-    expect(orphanedGroups(both('server3', 'server2'), last)).toEqual([]);
+    const list = [{ group: 'web', from: 'server1', candidates: ['server2', 'server3'] }];
+    expect(orphanedGroups(both('server2', 'server3'), last)).toEqual(list);
+    expect(orphanedGroups(both('server3', 'server2'), last)).toEqual(list);
   });
 
   test('a group released by a server that is still up was stopped on purpose: nobody takes it over', () => {
