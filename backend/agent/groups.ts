@@ -7,14 +7,14 @@
 import type { Registry } from 'prom-client';
 import { fenceActionFromConfig } from '../bmc';
 import type { ClusterConfig } from '../config/model';
-import { Controller, type MemberPeer } from '../controller/controller';
+import { Controller } from '../controller/controller';
+import { memberPeers } from '../controller/peers';
 import type { EventLog } from '../events/event-log';
 import { HeldFile } from '../groups/held-file';
 import { LocalGroups, type Drivers } from '../groups/local-groups';
 import { GroupMetrics } from '../groups/metrics';
 import type { GroupPeerTransport, Outcome } from '../groups/operations';
 import type { Logger } from '../log';
-import type { HeartbeatSnapshot } from '../membership';
 import { pingAny, reachWitness } from '../protection/probes';
 import { systemClock, type Clock } from '../time/clock';
 import { WatchdogDevice } from '../watchdog/device';
@@ -38,25 +38,6 @@ export interface AgentGroupsOptions {
   /** Overrides `watchdog.device` of the configuration (lifeline agent --watchdog-device). */
   watchdogDevice?: string;
   clock?: Clock;
-}
-
-/** Membership's peers as the controller reads them. */
-export function memberPeers(snapshot: HeartbeatSnapshot | null): MemberPeer[] | null {
-  if (snapshot === null) {
-    return null;
-  }
-  return snapshot.peers.map((p) => {
-    const heard = p.paths.map((x) => x.lastHeardAt).filter((t): t is number => t !== null);
-    return {
-      server: p.server,
-      state: p.state,
-      incarnation: p.incarnation,
-      hears: p.summary?.hears ?? null,
-      lastHeardAt: heard.length > 0 ? Math.max(...heard) : null,
-      holds: p.summary?.groups ?? null,
-      epochs: p.summary?.epochs ?? null,
-    };
-  });
 }
 
 export class AgentGroups {
@@ -144,7 +125,7 @@ export class AgentGroups {
         const r = await this.local.releaseLeftover(group);
         this.options.log[r.ok ? 'info' : 'error']({ group, detail: r.detail }, 'group left by the previous run');
       }
-      this.controller.begin();
+      this.controller.begin(leftovers);
     })();
     if (this.watchdog) {
       this.watchdog.open();
@@ -162,14 +143,14 @@ export class AgentGroups {
     }
   }
 
-  /** Stops the groups held here, then tells the peers this agent leaves (not a partition). */
+  /** Moves the groups held here away (or stops them), then tells the peers it leaves (not a partition). */
   async stop(): Promise<void> {
     for (const t of this.timers) {
       clearInterval(t);
     }
     this.timers = [];
     await this.releasing;
-    await this.controller.release('the agent is stopping', false);
+    await this.controller.leave();
     if (this.local.held().length === 0) {
       this.watchdog?.close(); // disarmed only with nothing held: else the reset is the stop
     }

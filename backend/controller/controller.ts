@@ -88,7 +88,9 @@ export class Controller {
   /** Set while stopping after a stall; starts are refused until it is cleared. */
   private stalled: string | null = null;
   private rejoinAt = 0;
-  private releasing: Promise<void> | null = null;
+  /** The chain of forced releases, and how many are still running. */
+  private releasing: Promise<void> = Promise.resolve();
+  private releases = 0;
   private ready = false;
   /**
    * Groups this server stopped because it had to (a stall, a lost partition) rather than
@@ -126,8 +128,12 @@ export class Controller {
     deps.local.on('change', () => this.announce());
   }
 
-  /** Groups are released (leftovers of the previous run stopped); placement may begin. */
-  begin(): void {
+  /**
+   * The leftovers of the previous run are stopped: placement may begin. Those groups ran
+   * here when the agent died, so they are asked for again (the decider picks the server).
+   */
+  begin(released: readonly string[] = []): void {
+    released.forEach((g) => this.restartAfter.add(g));
     this.ready = true;
   }
 
@@ -265,6 +271,26 @@ export class Controller {
   }
 
   /**
+   * A clean stop of this agent (maintenance): each group held here moves to the next
+   * startup server, through the decider like any request; what cannot move is stopped.
+   */
+  async leave(): Promise<void> {
+    const held = this.deps.local
+      .list()
+      .filter((l) => l.state === 'online')
+      .map((l) => l.group);
+    await Promise.all(
+      held.map((group) =>
+        this.request({ op: 'move', group, from: this.deps.self, requestedBy: 'agent-stop', event: 'MOVE' }).then(
+          (o) => this.deps.log.info({ group, server: o.server, detail: o.detail }, 'group moved away before the agent stops'),
+          (e: Error) => this.deps.log.warn({ group, err: e.message }, 'group not moved away: it is stopped')
+        )
+      )
+    );
+    await this.release('the agent is stopping', false);
+  }
+
+  /**
    * Stops every group held here (agent exit, partition loss, stall). `restart`: the groups
    * should run again (elsewhere, or here) once this server may start groups again.
    */
@@ -279,12 +305,13 @@ export class Controller {
         await this.deps.local.stopHeld('STOP');
       }
     };
-    this.releasing = (this.releasing ?? Promise.resolve()).then(run, run);
+    this.releases++;
+    this.releasing = this.releasing.then(run, run).finally(() => this.releases--);
     return this.releasing;
   }
 
   private askRestarts(): void {
-    if (this.restartAfter.size === 0 || this.startBlocked() !== null || this.guard.deciding() || this.releasing) {
+    if (this.restartAfter.size === 0 || this.startBlocked() !== null || this.guard.deciding() || this.releases > 0) {
       return;
     }
     const groups = [...this.restartAfter];
@@ -347,7 +374,7 @@ export class Controller {
   private checkStall(now: number): void {
     const timeout = this.deps.config.cluster.heartbeat.timeoutMs;
     if (this.lastTickAt === null || now - this.lastTickAt <= timeout) {
-      if (this.stalled !== null && this.releasing === null && now >= this.rejoinAt) {
+      if (this.stalled !== null && this.releases === 0 && now >= this.rejoinAt) {
         this.stalled = null;
       }
       return;
@@ -362,7 +389,6 @@ export class Controller {
       gapMs: gap,
     });
     void this.release('stall').finally(() => {
-      this.releasing = null;
       this.rejoinAt = Math.max(this.rejoinAt, this.deps.clock.now() + DECIDER_SETTLE_INTERVALS * this.deps.config.cluster.heartbeat.intervalMs);
     });
   }

@@ -4,7 +4,7 @@
 // suspect after 250 ms of silence on every path, down after 500 ms.
 import { encodeHeartbeat, heartbeatKey, type PathEvent } from '../../../backend/membership';
 import { SECRET, SimCluster } from './sim/cluster';
-import type { Sent } from './sim/network';
+import type { Sent } from '../../../backend/sim/network';
 
 const INTERVAL = 100;
 const TIMEOUT = 500;

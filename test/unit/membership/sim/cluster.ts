@@ -10,7 +10,7 @@ import {
   type ServerState,
   type TransitionEvent,
 } from '../../../../backend/membership';
-import { SimNetwork } from './network';
+import { SimNetwork } from '../../../../backend/sim/network';
 import { prng } from '../../../support/prng';
 import { VirtualClock } from './virtual-clock';
 

@@ -3,9 +3,11 @@
  * after a latency, unless it is lost (a seeded draw at send time) or its link is cut at
  * delivery time (so packets in flight when a cable is pulled are lost too). The source
  * address is the sender's configured address on that interconnect, as with real UDP.
+ * Used by the membership simulation tests and by the whole-cluster simulation (cluster/).
  */
-import type { ClusterConfig, Transport, TransportSink } from './types';
-import type { VirtualClock } from './virtual-clock';
+import type { ClusterConfig } from '../config/model';
+import type { Transport, TransportSink } from '../membership';
+import type { Clock } from '../time/clock';
 
 export interface Sent {
   from: string;
@@ -27,7 +29,7 @@ export class SimNetwork {
   dropped = 0;
 
   constructor(
-    private readonly clock: VirtualClock,
+    private readonly clock: Pick<Clock, 'now' | 'setTimer'>,
     private readonly config: ClusterConfig,
     private readonly rand: () => number = Math.random
   ) {}
@@ -60,6 +62,27 @@ export class SimNetwork {
 
   private key(interconnect: number, from: string, to: string): string {
     return `${interconnect}:${from}>${to}`;
+  }
+
+  /** Whether one direction of one link is cut. */
+  isCut(interconnect: number, from: string, to: string): boolean {
+    return this.cuts.has(this.key(interconnect, from, to));
+  }
+
+  /** Cuts (or restores) one direction of one interconnect (asymmetric faults). */
+  setOneWay(interconnect: number, from: string, to: string, up: boolean): void {
+    const k = this.key(interconnect, from, to);
+    if (up) {
+      this.cuts.delete(k);
+    } else {
+      this.cuts.add(k);
+    }
+  }
+
+  /** Restores every link and clears every loss setting. */
+  healAll(): void {
+    this.cuts.clear();
+    this.loss.clear();
   }
 
   /** Cuts (or restores) one interconnect between two servers, both directions. */

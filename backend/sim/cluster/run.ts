@@ -1,0 +1,137 @@
+/**
+ * Runs one scenario of the whole-cluster simulation and checks the invariants:
+ *
+ * - never twice: no group active on two hosts at overlapping times, at any instant
+ *   (checked by the truth at every resource start);
+ * - available: `boundMs` after every fault has healed, every group that should run (automatic
+ *   groups, minus those an operator stopped last) is fully online on exactly one host.
+ *
+ *   node build/backend/sim/cluster/run.js --seed 42 [--verbose]
+ *   node build/backend/sim/cluster/run.js --scenario pause-holder/none --verbose
+ *
+ * Exit 0 when every invariant held, 1 with the seed and the violations otherwise.
+ */
+import { healAll, inject, type RequestRecord } from './faults';
+import { randomScenario, SCENARIOS, type Scenario } from './scenarios';
+import { simClusterConfig } from './setup';
+import type { Violation } from './truth';
+import { World } from './world';
+
+export interface RunResult {
+  scenario: string;
+  seed: number;
+  violations: Violation[];
+  /** Scenario-specific expectations that did not hold. */
+  failures: string[];
+  notes: string[];
+  requests: RequestRecord[];
+  starts: number;
+  /** Virtual ms from the heal until every group that should run did. */
+  recoveryMs: number | null;
+}
+
+export async function runScenario(s: Scenario, seed: number, verbose = false): Promise<RunResult> {
+  const world = new World({ config: simClusterConfig(s.setup), seed, verbose });
+  const requests: RequestRecord[] = [];
+  for (const h of world.allHosts()) {
+    world.clock.setTimer(Math.floor(world.rand() * 300), () => h.boot());
+  }
+  for (const f of s.faults) {
+    world.clock.setTimer(f.at, () => inject(world, f.fault, requests));
+  }
+  world.clock.setTimer(s.healAt, () => healAll(world));
+  const failures: string[] = [];
+  for (const c of s.checks ?? []) {
+    world.clock.setTimer(c.at, () => failures.push(...c.check(world)));
+  }
+  const shouldRun = () => {
+    const wanted = new Set(world.config.groups.filter((g) => g.autoStart).map((g) => g.name));
+    for (const r of requests) {
+      if (r.outcome?.ok) {
+        if (r.request.op === 'stop') {
+          wanted.delete(r.request.group);
+        } else {
+          wanted.add(r.request.group);
+        }
+      }
+    }
+    return [...wanted];
+  };
+  const available = () =>
+    shouldRun().every((g) => {
+      const on = world.truth.activeOn(g);
+      return on.length === 1 && world.host(on[0]).fullyActive(g);
+    });
+  // Watch recovery after the heal, up to the bound.
+  let recoveryMs: number | null = null;
+  await world.runUntil(s.healAt);
+  for (let t = s.healAt; t <= s.healAt + s.boundMs; t += 100) {
+    await world.runUntil(t);
+    if (available() && recoveryMs === null) {
+      recoveryMs = t - s.healAt;
+    }
+    if (!available()) {
+      recoveryMs = null;
+    }
+  }
+  for (const g of shouldRun()) {
+    world.truth.checkAvailable(g, (h) => world.host(h).fullyActive(g), `${s.boundMs} ms after every fault healed`);
+  }
+  failures.push(...(s.expect ? s.expect(world, requests) : []));
+  return {
+    scenario: s.name,
+    seed,
+    violations: world.truth.violations,
+    failures,
+    notes: world.notes,
+    requests,
+    starts: world.truth.starts,
+    recoveryMs,
+  };
+}
+
+export function report(r: RunResult): string {
+  const lines = [
+    `${r.scenario} seed=${r.seed}: ${r.violations.length} violation(s), ${r.failures.length} failed expectation(s), ${r.starts} resource starts, recovered ${r.recoveryMs === null ? 'never' : `${r.recoveryMs} ms`} after the heal`,
+    ...r.violations.map((v) => `  VIOLATION ${v.kind} at ${(v.at / 1000).toFixed(3)} s: ${v.detail}`),
+    ...r.failures.map((f) => `  FAILED ${f}`),
+  ];
+  return lines.join('\n');
+}
+
+async function main(argv: string[]) {
+  const arg = (name: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  if (argv.includes('--help')) {
+    process.stdout.write('usage: run.js [--seed N] [--scenario NAME] [--verbose]\nscenarios: ' + Object.keys(SCENARIOS).join(', ') + '\n');
+    return 0;
+  }
+  const seed = Number(arg('--seed') ?? 1);
+  const name = arg('--scenario');
+  const s = name ? SCENARIOS[name] : randomScenario(seed);
+  if (!s) {
+    process.stderr.write(`no scenario is named "${name}"\n`);
+    return 2;
+  }
+  const r = await runScenario(s, seed, argv.includes('--verbose'));
+  if (argv.includes('--verbose')) {
+    process.stdout.write(r.notes.join('\n') + '\n');
+    for (const q of r.requests) {
+      process.stdout.write(`request via ${q.via} ${JSON.stringify(q.request)}: ${q.outcome ? `${q.outcome.ok ? 'ok' : 'failed'} ${q.outcome.detail}` : q.error}\n`);
+    }
+  }
+  process.stdout.write(report(r) + '\n');
+  return r.violations.length + r.failures.length === 0 ? 0 : 1;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      process.stderr.write(`${(e as Error).stack}\n`);
+      process.exit(3);
+    }
+  );
+}

@@ -1,0 +1,236 @@
+/**
+ * Scenarios: the named ones (each case that once ran a group twice on real agents, and a
+ * few more), and one random scenario per seed for the long runs.
+ */
+import type { GroupRequest } from '../../controller/request';
+import type { SettleMode } from '../../protection/silence';
+import { prng, randInt } from '../prng';
+import type { Fault, RequestRecord } from './faults';
+import type { SimSetup } from './setup';
+import type { World } from './world';
+
+export interface Scenario {
+  name: string;
+  setup: SimSetup;
+  faults: Array<{ at: number; fault: Fault }>;
+  healAt: number;
+  /** How long after the heal every group that should run must run. */
+  boundMs: number;
+  /** Checked at the end. */
+  expect?: (world: World, requests: RequestRecord[]) => string[];
+  /** Checked at virtual time `at`, during the faults. */
+  checks?: Array<{ at: number; check: (world: World) => string[] }>;
+}
+
+const BOUND_MS = 20_000;
+const MODES: SettleMode[] = ['fencing', 'watchdog', 'none'];
+
+function req(via: string, request: Omit<GroupRequest, 'requestedBy'>): { via: string; request: GroupRequest } {
+  return { via, request: { ...request, requestedBy: `sim:${via}` } };
+}
+
+function expectOn(world: World, group: string, hosts: string[], when: string): string[] {
+  const on = world.truth.activeOn(group).sort();
+  return String(on) === String([...hosts].sort()) ? [] : [`${when}: ${group} active on [${on}], expected [${hosts}]`];
+}
+
+function modeScenarios(
+  base: string,
+  make: (mode: SettleMode) => Omit<Scenario, 'name'>
+): Record<string, Scenario> {
+  return Object.fromEntries(MODES.map((m) => [`${base}/${m}`, { name: `${base}/${m}`, ...make(m) }]));
+}
+
+const three = (mode: SettleMode, groups = 1): SimSetup => ({ servers: 3, groups, mode });
+
+export const SCENARIOS: Record<string, Scenario> = {
+  // Case 1: two start requests at the same moment through two agents.
+  'concurrent-start': {
+    name: 'concurrent-start',
+    setup: three('none'),
+    faults: [
+      { at: 3000, fault: { kind: 'requests', requests: [req('server1', { op: 'stop', group: 'g0' })] } },
+      {
+        at: 5000,
+        fault: {
+          kind: 'requests',
+          requests: [
+            req('server2', { op: 'start', group: 'g0', server: 'server2' }),
+            req('server3', { op: 'start', group: 'g0', server: 'server3' }),
+          ],
+        },
+      },
+    ],
+    healAt: 8000,
+    boundMs: 2000,
+    expect: (_w, requests) => {
+      const starts = requests.filter((r) => r.request.op === 'start' && r.outcome?.ok);
+      return starts.length === 1 ? [] : [`${starts.length} of the two concurrent starts succeeded, expected 1`];
+    },
+  },
+  // Case 2: the holder freezes longer than the timeout, then resumes.
+  ...modeScenarios('pause-holder', (mode) => ({
+    setup: three(mode),
+    faults: [{ at: 3000, fault: { kind: 'pause', host: 'server1', ms: 4000 } }],
+    healAt: 10_000,
+    boundMs: BOUND_MS,
+  })),
+  // Case 3: a real partition while the holder's stop scripts are slow.
+  ...modeScenarios('partition-slow-stop', (mode) => ({
+    setup: three(mode),
+    faults: [
+      { at: 2000, fault: { kind: 'slow', host: 'server1', factor: 10 } },
+      { at: 3000, fault: { kind: 'partition', side: ['server1'] } },
+    ],
+    healAt: 15_000,
+    boundMs: BOUND_MS,
+  })),
+  // Case 4: a start script launches its daemon, then fails.
+  'failed-start-daemon': {
+    name: 'failed-start-daemon',
+    setup: three('none'),
+    faults: [
+      { at: 0, fault: { kind: 'fail-start', host: 'server1', group: 'g0' } },
+      { at: 4000, fault: { kind: 'requests', requests: [req('server3', { op: 'start', group: 'g0', server: 'server2' })] } },
+    ],
+    healAt: 8000,
+    boundMs: 2000,
+    expect: (w) => expectOn(w, 'g0', ['server2'], 'end'),
+  },
+  // Case 5: a failed move falls back through the next startup servers, last the origin.
+  'failed-move-next': {
+    name: 'failed-move-next',
+    setup: three('none'),
+    faults: [
+      { at: 3000, fault: { kind: 'fail-start', host: 'server2', group: 'g0' } },
+      { at: 4000, fault: { kind: 'requests', requests: [req('server3', { op: 'move', group: 'g0', server: 'server2' })] } },
+    ],
+    healAt: 8000,
+    boundMs: 2000,
+    expect: (w) => expectOn(w, 'g0', ['server3'], 'end'),
+  },
+  'failed-move-origin': {
+    name: 'failed-move-origin',
+    setup: three('none'),
+    faults: [
+      { at: 3000, fault: { kind: 'fail-start', host: 'server2', group: 'g0' } },
+      { at: 3000, fault: { kind: 'fail-start', host: 'server3', group: 'g0' } },
+      { at: 4000, fault: { kind: 'requests', requests: [req('server2', { op: 'move', group: 'g0', server: 'server2' })] } },
+    ],
+    healAt: 8000,
+    boundMs: 2000,
+    expect: (w) => expectOn(w, 'g0', ['server1'], 'end'),
+  },
+  // Case 6: the holder's agent is SIGKILLed; its daemon keeps running.
+  ...modeScenarios('kill-holder', (mode) => ({
+    setup: three(mode),
+    faults: [{ at: 3000, fault: { kind: 'kill', host: 'server1' } }],
+    healAt: 10_000,
+    boundMs: BOUND_MS,
+    // Without fencing or watchdog nothing proves the daemon stopped: no takeover.
+    checks: [{ at: 9000, check: (w) => expectOn(w, 'g0', [mode === 'none' ? 'server1' : 'server2'], 'before the heal') }],
+  })),
+  // Fencing cannot reach the BMC: no takeover, whatever the wait.
+  'kill-holder-bmc-down': {
+    name: 'kill-holder-bmc-down',
+    setup: three('fencing'),
+    faults: [
+      { at: 2500, fault: { kind: 'bmc-down', host: 'server1' } },
+      { at: 3000, fault: { kind: 'kill', host: 'server1' } },
+    ],
+    healAt: 10_000,
+    boundMs: BOUND_MS,
+    checks: [{ at: 9000, check: (w) => expectOn(w, 'g0', ['server1'], 'before the heal') }],
+  },
+  // One-way loss on every LAN: server2 stops hearing server1, which still hears it.
+  ...modeScenarios('one-way', (mode) => ({
+    setup: three(mode),
+    faults: [0, 1].map((ic) => ({ at: 3000, fault: { kind: 'one-way' as const, interconnect: ic, from: 'server1', to: 'server2' } })),
+    healAt: 12_000,
+    boundMs: BOUND_MS,
+  })),
+  // A storm of recovery requests for one error, through every agent at once: one move.
+  'trap-storm': {
+    name: 'trap-storm',
+    setup: three('none'),
+    faults: [
+      {
+        at: 3000,
+        fault: {
+          kind: 'requests',
+          requests: ['server1', 'server2', 'server3'].map((via) =>
+            req(via, { op: 'move', group: 'g0', from: 'server1', event: 'FAILOVER' })
+          ),
+        },
+      },
+    ],
+    healAt: 6000,
+    boundMs: 2000,
+    expect: (w, requests) => {
+      const moved = requests.filter((r) => r.outcome?.ok).length;
+      return [...(moved === 1 ? [] : [`${moved} moves for one error, expected 1`]), ...expectOn(w, 'g0', ['server2'], 'end')];
+    },
+  },
+};
+
+/** One random scenario: 2 to 4 servers, a settle mode, 2 to 6 faults, then a heal. */
+export function randomScenario(seed: number): Scenario {
+  const rand = prng(seed ^ 0x5eed);
+  const pick = <T>(xs: readonly T[]): T => xs[randInt(rand, 0, xs.length - 1)];
+  const servers = pick([2, 3, 3, 3, 4]);
+  const groups = randInt(rand, 2, 4);
+  const mode = pick(MODES);
+  const names = Array.from({ length: servers }, (_, i) => `server${i + 1}`);
+  const groupNames = Array.from({ length: groups }, (_, i) => `g${i}`);
+  const faults: Scenario['faults'] = [];
+  const n = randInt(rand, 2, 6);
+  for (let i = 0; i < n; i++) {
+    const at = randInt(rand, 2000, 30_000);
+    const host = pick(names);
+    const other = pick(names.filter((s) => s !== host));
+    const ic = randInt(rand, 0, 1);
+    const kinds = ['kill', 'power-off', 'pause', 'stop-agent', 'cut-link', 'one-way', 'loss', 'partition', 'bmc-down', 'fence-fails', 'fail-start', 'slow', 'requests', 'requests'] as const;
+    const kind = pick(kinds);
+    let fault: Fault;
+    switch (kind) {
+      case 'pause':
+        fault = { kind, host, ms: randInt(rand, 200, 5000) };
+        break;
+      case 'cut-link':
+        fault = { kind, interconnect: ic, a: host, b: other };
+        break;
+      case 'one-way':
+        fault = { kind, interconnect: ic, from: host, to: other };
+        break;
+      case 'loss':
+        fault = { kind, interconnect: ic, from: host, to: other, p: 0.3 + rand() * 0.6 };
+        break;
+      case 'partition':
+        fault = { kind, side: names.filter(() => rand() < 0.5).slice(0, servers - 1) };
+        if (fault.side.length === 0) {
+          fault.side = [host];
+        }
+        break;
+      case 'fail-start':
+        fault = { kind, host, group: pick(groupNames) };
+        break;
+      case 'slow':
+        fault = { kind, host, factor: randInt(rand, 3, 10) };
+        break;
+      case 'requests':
+        fault = {
+          kind,
+          requests: Array.from({ length: randInt(rand, 1, 3) }, () => {
+            const op = pick(['start', 'stop', 'move', 'move'] as const);
+            const target = rand() < 0.5 ? pick(names) : undefined;
+            return req(pick(names), { op, group: pick(groupNames), server: op === 'stop' ? undefined : target });
+          }),
+        };
+        break;
+      default:
+        fault = { kind, host };
+    }
+    faults.push({ at, fault });
+  }
+  return { name: `random(${servers} servers, ${groups} groups, ${mode})`, setup: { servers, groups, mode }, faults, healAt: 35_000, boundMs: BOUND_MS };
+}
