@@ -317,7 +317,7 @@ export class Controller {
     const groups = [...this.restartAfter];
     this.restartAfter.clear();
     for (const group of groups) {
-      this.request({ op: 'start', group, requestedBy: 'rejoin', event: 'FAILOVER' }).then(
+      this.request({ op: 'start', group, requestedBy: 'rejoin', event: 'START' }).then(
         (o) => this.deps.log.info({ group, server: o.server, detail: o.detail }, 'group started again after a forced stop'),
         (e) => {
           if (e instanceof OperationError && e.status === 503) {
@@ -349,6 +349,9 @@ export class Controller {
     }
     if (this.guard.deciding()) {
       return 'a partition verdict is pending: nothing starts until it is known';
+    }
+    if (!this.guard.quorate(this.deps.peers() ?? [])) {
+      return 'too few servers are heard to decide (no majority, and not half with the master)';
     }
     if (this.deciderSince === null || this.deciderSince.server !== this.deps.self) {
       return `${this.deps.self} does not decide`;

@@ -160,7 +160,9 @@ export class PartitionGuard {
           return false;
         }
         if (isSilentState(p.state)) {
-          return !heard.some((q) => q.hears?.includes(p.server)); // heard by others: alive
+          // Never heard since this agent started: absent (as at cluster start), not lost;
+          // heard by another peer: alive beyond a broken link.
+          return p.lastHeardAt !== null && !heard.some((q) => q.hears?.includes(p.server));
         }
         const since = this.deafSince.get(p.server);
         return since !== undefined && now - since >= timeout && !p.hears!.some((s) => hearsMe.has(s));
@@ -168,12 +170,35 @@ export class PartitionGuard {
       .map((p) => p.server);
   }
 
+  /**
+   * Whether this server's side may decide at all, by the partition rules without probes:
+   * a majority of the configured servers (peers that left excepted), or exactly half with
+   * the master. Servers never heard count as absent, so a cluster starts without them
+   * when enough of it is up, and a lone server of three does not.
+   */
+  quorate(peers = this.host.peers()): boolean {
+    const departed = this.departed();
+    const decision = resolvePartition({
+      servers: this.config.servers.map((s) => s.name).filter((s) => !departed.includes(s)),
+      self: this.self,
+      online: peers.filter((p) => p.state === 'online' || p.state === 'suspect').map((p) => p.server),
+      majority: this.config.partition.majority,
+      pingReached: null,
+      witnessReached: null,
+      fencing: false,
+    });
+    return decision.verdict !== 'lose';
+  }
+
   /** Called once per heartbeat interval. */
   tick(): void {
     const peers = this.host.peers();
     for (const p of peers) {
       const m = this.marks.get(p.server);
-      if (m && p.state === 'online' && (m.why === 'deadline' || p.incarnation !== m.incarnation)) {
+      // Heard again: a deadline or an operator's word is overtaken by the peer itself; a
+      // fenced or departed peer ends its mark when it comes back as a new run.
+      const over = m?.why === 'deadline' || m?.why === 'confirmed' || p.incarnation !== m?.incarnation;
+      if (m && p.state === 'online' && over) {
         this.marks.delete(p.server);
       }
     }
@@ -282,11 +307,15 @@ export class PartitionGuard {
     const result = await this.host.fence(peer);
     if (result.ok) {
       this.marks.set(peer, { incarnation, why: 'fenced', from: this.clock.now() });
-      this.host.record('fatal', `${peer} fenced (${this.config.fencing.action}, confirmed by its BMC): its groups may start elsewhere`);
+      this.host.record('fatal', `${peer} fenced (${this.fenceName()}, confirmed by its BMC): its groups may start elsewhere`);
     } else {
-      this.host.record('fatal', `fencing ${peer} (${this.config.fencing.action}) failed: its groups stay where they are; ${result.detail}`);
+      this.host.record('fatal', `fencing ${peer} (${this.fenceName()}) failed: its groups stay where they are; ${result.detail}`);
       this.evaluatedFor = ''; // try again next round
     }
+  }
+
+  private fenceName(): string {
+    return this.config.fencing.action.replace(/^bmc-/, '');
   }
 
   private isPeer(server: string): boolean {

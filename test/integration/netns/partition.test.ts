@@ -11,8 +11,10 @@
  *   all up                   -> each group on its first server, no partition event
  *   host3 cut off networks 1 and 2 (its links taken down inside host3; it still reaches the
  *   ping target)             -> host3, 1 of 3, loses: stops g3, refuses `group start`;
- *                               host1/host2, 2 of 3, win, presume server3 down, server1 takes
- *                               g3 over (FAILOVER); every event carries the ping evidence
+ *                               host1/host2, 2 of 3, win, but without fencing or watchdog
+ *                               nothing proves server3 stopped g3: nobody starts it until an
+ *                               admin runs `lifeline server confirm-down server3`; then
+ *                               server1 takes g3 over (FAILOVER); events carry the ping evidence
  *   links back               -> host3 heals, starts nothing (no failback); `group move g3
  *                               --server server3` from host3 brings g3 home, and every agent
  *                               sees it there
@@ -49,6 +51,8 @@ const markers = path.join(dir, 'markers');
 const journal = path.join(dir, 'journal');
 const tokenFile = path.join(dir, 'operator.token');
 const operator = createToken('netns-operator', 'operator');
+const admin = createToken('netns-admin', 'admin');
+const adminTokenFile = path.join(dir, 'admin.token');
 const logFile = (server: string) => agentLog(dir, server);
 const hostOf = (server: string) => SERVERS.indexOf(server) + 1;
 
@@ -94,6 +98,9 @@ const apiUrl = (server: string) => `http://${lab.address(hostOf(server), 1)}:${A
 /** `lifeline <args>` against `server`'s agent, run inside that server's own host. */
 const cli = (server: string, args: string[]): CommandResult =>
   lifelineIn(lab, hostOf(server), { url: apiUrl(server), tokenFile }, args);
+
+const adminCli = (server: string, args: string[]): CommandResult =>
+  lifelineIn(lab, hostOf(server), { url: apiUrl(server), tokenFile: adminTokenFile }, args);
 
 const groups = (server: string) =>
   jsonOf<{ groups: GroupView[] }>(cli(server, ['group', 'list', '--json']), `group list on ${server}`).groups;
@@ -150,8 +157,21 @@ const until = <T>(what: string, check: () => T | undefined, ms: number) =>
 const target = () => lab.address(TARGET_HOST, PUBLIC_NET);
 const win = (evidence: string) => [
   `partition resolution: win; server3 silent: this side has a majority (2 of 3 servers) (${evidence})`,
-  'server3 presumed down (no fencing configured): its groups may start elsewhere',
+  'server3 is silent and nothing can prove it stopped (no fencing, no watchdog): its groups stay where they are until it is heard again or an operator confirms it down (lifeline server confirm-down server3)',
 ];
+const confirmed = 'server3 confirmed down by an operator: its groups may start elsewhere';
+
+/** g3 is stopped on server3 and, without proof, started nowhere; then an admin confirms server3 down. */
+async function confirmServer3Down() {
+  await until('g3 stopped on server3', () => (running().g3.length === 0 ? true : undefined), 15_000);
+  for (const s of ['server1', 'server2']) {
+    await until(`${s}: verdict on server3`, () => (partitionEvents(s).length >= 1 ? true : undefined), 10_000);
+  }
+  await new Promise((r) => setTimeout(r, 3000)); // 15 placement rounds: still nowhere
+  expect(running().g3).toEqual([]);
+  const r = adminCli('server1', ['server', 'confirm-down', 'server3']);
+  expect(r).toMatchObject({ code: 0, stdout: 'server3 confirmed down: its groups may start elsewhere\n' });
+}
 
 /** Milliseconds from `t0` to the first event of `server` at or after it matching `summary`. */
 function after(t0: number, server: string, type: string, summary: (s: string) => boolean): number {
@@ -173,8 +193,9 @@ beforeAll(async () => {
   lab = createLab(4, 3);
   fs.mkdirSync(markers);
   fs.writeFileSync(path.join(dir, 'cluster.yaml'), dump(config(lab)));
-  fs.writeFileSync(path.join(dir, 'tokens.yaml'), dump([operator.entry]), { mode: 0o600 });
+  fs.writeFileSync(path.join(dir, 'tokens.yaml'), dump([operator.entry, admin.entry]), { mode: 0o600 });
   fs.writeFileSync(tokenFile, operator.token, { mode: 0o600 });
+  fs.writeFileSync(adminTokenFile, admin.token, { mode: 0o600 });
   for (const s of SERVERS) {
     spawnAgentIn(lab, hostOf(s), dir, s, 'netns-partition-secret');
   }
@@ -204,9 +225,10 @@ describe('partition resolution with three agents in network namespaces', () => {
     expect(lab.exec(lab.host(3), ['ping', '-n', '-c', '1', '-W', '1', target()]).code).toBe(0);
   });
 
-  test('host3 cut off both interconnects: it loses (minority) and stops g3; host1/host2 win and server1 takes g3 over', async () => {
+  test('host3 cut off both interconnects: it loses (minority) and stops g3; host1/host2 win; server1 takes g3 over once server3 is confirmed down', async () => {
     const cutAt = Date.now();
     setLinks(3, [1, 2], false);
+    await confirmServer3Down();
 
     await until(
       'g3 stopped on server3 and running on server1',
@@ -223,8 +245,8 @@ describe('partition resolution with three agents in network namespaces', () => {
       `partition resolution: lose; server1, server2 silent: this side is a minority (1 of 3 servers) (${target()} answered)`,
     ]);
     for (const s of ['server1', 'server2']) {
-      await until(`${s}: server3 presumed down`, () => (partitionEvents(s).length === 2 ? true : undefined), 5000);
-      expect(partitionEvents(s).map((e) => e.summary)).toEqual(win(`${target()} answered`));
+      await until(`${s}: server3 confirmed down`, () => (partitionEvents(s).length === 3 ? true : undefined), 5000);
+      expect(partitionEvents(s).map((e) => e.summary)).toEqual([...win(`${target()} answered`), confirmed]);
     }
     expect(running()).toEqual({ g1: ['server1: START'], g2: ['server2: START'], g3: ['server1: FAILOVER'] });
     // No group ever ran twice, not even for a moment: each start and stop, in some order.
@@ -240,8 +262,8 @@ describe('partition resolution with three agents in network namespaces', () => {
 
     // The losing side starts nothing, asked from inside host3.
     const r = cli('server3', ['group', 'start', 'g3', '--server', 'server3']);
-    expect(r.code).toBe(7);
-    expect(r.stdout).toContain('this server lost the partition resolution');
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('this server lost the partition resolution');
     expect(running().g3).toEqual(['server1: FAILOVER']);
     // The winners see g3 on server1.
     for (const s of ['server1', 'server2']) {
@@ -300,10 +322,14 @@ describe('partition resolution with three agents in network namespaces', () => {
     );
   });
 
-  test('host3 cut off every network, the ping target too: it loses because no ping target answers; server1 takes g3 over again', async () => {
+  test('host3 cut off every network, the ping target too: it loses because no ping target answers; server1 takes g3 over again once confirmed', async () => {
     const before = Object.fromEntries(SERVERS.map((s) => [s, partitionEvents(s).length]));
     const cutAt = Date.now();
     setLinks(3, [1, 2, PUBLIC_NET], false);
+    await until('g3 stopped on server3', () => (running().g3.length === 0 ? true : undefined), 15_000);
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(running().g3).toEqual([]);
+    expect(adminCli('server1', ['server', 'confirm-down', 'server3']).code).toBe(0);
 
     await until(
       'g3 stopped on server3 and running on server1',
@@ -319,13 +345,13 @@ describe('partition resolution with three agents in network namespaces', () => {
       `partition resolution: lose; server1, server2 silent: none of the ping targets answers: this side is cut off (no answer from ${target()})`,
     ]);
     for (const s of ['server1', 'server2']) {
-      await until(`${s}: server3 presumed down`, () => (newEvents(s).length === 2 ? true : undefined), 5000);
-      expect(newEvents(s)).toEqual(win(`${target()} answered`));
+      await until(`${s}: server3 confirmed down`, () => (newEvents(s).length === 3 ? true : undefined), 5000);
+      expect(newEvents(s)).toEqual([...win(`${target()} answered`), confirmed]);
     }
     expect(running()).toEqual({ g1: ['server1: START'], g2: ['server2: START'], g3: ['server1: FAILOVER'] });
     const r = cli('server3', ['group', 'start', 'g3', '--server', 'server3']);
-    expect(r.code).toBe(7);
-    expect(r.stdout).toContain('this server lost the partition resolution');
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('this server lost the partition resolution');
     report('cut of every network', cutAt);
   });
 });
