@@ -63,7 +63,10 @@ if (!isMainThread) {
   const seconds = (performance.now() - started) / 1000;
   const rows = ['fencing', 'watchdog', 'none', 'all'].map((mode) => {
     const mine = results.filter((r) => mode === 'all' || r.mode === mode);
-    const rec = mine.map((r) => r.recoveryMs).filter((x) => x !== null).sort((a, b) => a - b);
+    const rec = mine
+      .map((r) => r.recoveryMs)
+      .filter((x) => x !== null)
+      .sort((a, b) => a - b);
     return {
       mode,
       seeds: mine.length,

@@ -55,7 +55,11 @@ export class AgentGroups {
     this.heldFile = new HeldFile(options.stateDir, (m) => log.warn(m));
     const w = config.watchdog;
     this.watchdog = w ? new WatchdogDevice(options.watchdogDevice ?? w.device, w.timeoutMs) : null;
-    const record = (cls: 'fatal' | 'recoverable' | 'informational', summary: string, fields?: Record<string, unknown>) => {
+    const record = (
+      cls: 'fatal' | 'recoverable' | 'informational',
+      summary: string,
+      fields?: Record<string, unknown>
+    ) => {
       log[cls === 'fatal' ? 'error' : cls === 'recoverable' ? 'warn' : 'info']({ ...fields }, summary);
       events.append({ time: clock.wallNow(), server: self, type: 'partition', class: cls, summary, fields });
     };
@@ -162,7 +166,10 @@ export class AgentGroups {
     const metrics = new GroupMetrics(this.options.registry, () => this.local.states());
     this.local.on('change', (c) => {
       const failed = c.to === 'start-failed' || c.to === 'stop-failed';
-      log[failed ? 'error' : 'info']({ group: c.group, from: c.from, to: c.to, reason: c.reason }, 'group state changed');
+      log[failed ? 'error' : 'info'](
+        { group: c.group, from: c.from, to: c.to, reason: c.reason },
+        'group state changed'
+      );
       events.append({
         time: c.at,
         server: self,

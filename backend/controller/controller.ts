@@ -17,12 +17,7 @@
 import type { ClusterConfig } from '../config/model';
 import { EpochBook, nextEpoch } from '../groups/claims';
 import { HOLDING_STATES, type LocalGroups } from '../groups/local-groups';
-import {
-  GroupOperations,
-  OperationError,
-  type GroupPeerTransport,
-  type Outcome,
-} from '../groups/operations';
+import { GroupOperations, OperationError, type GroupPeerTransport, type Outcome } from '../groups/operations';
 import {
   autoStartGroups,
   clusterGroups,
@@ -282,7 +277,11 @@ export class Controller {
     await Promise.all(
       held.map((group) =>
         this.request({ op: 'move', group, from: this.deps.self, requestedBy: 'agent-stop', event: 'MOVE' }).then(
-          (o) => this.deps.log.info({ group, server: o.server, detail: o.detail }, 'group moved away before the agent stops'),
+          (o) =>
+            this.deps.log.info(
+              { group, server: o.server, detail: o.detail },
+              'group moved away before the agent stops'
+            ),
           (e: Error) => this.deps.log.warn({ group, err: e.message }, 'group not moved away: it is stopped')
         )
       )
@@ -318,7 +317,8 @@ export class Controller {
     this.restartAfter.clear();
     for (const group of groups) {
       this.request({ op: 'start', group, requestedBy: 'rejoin', event: 'START' }).then(
-        (o) => this.deps.log.info({ group, server: o.server, detail: o.detail }, 'group started again after a forced stop'),
+        (o) =>
+          this.deps.log.info({ group, server: o.server, detail: o.detail }, 'group started again after a forced stop'),
         (e) => {
           if (e instanceof OperationError && e.status === 503) {
             this.restartAfter.add(group); // nobody may decide yet: next round
@@ -387,12 +387,22 @@ export class Controller {
     this.stalled = `this server was paused for ${gap} ms (more than the heartbeat timeout): rejoining`;
     this.rejoinAt = now + DECIDER_SETTLE_INTERVALS * this.deps.config.cluster.heartbeat.intervalMs;
     this.deciderSince = null;
-    this.deps.log.error({ gapMs: gap }, 'this server was paused longer than the heartbeat timeout: stopping its groups');
-    this.deps.guard.record('fatal', `${this.deps.self} was paused for ${gap} ms: its groups are stopped before it rejoins`, {
-      gapMs: gap,
-    });
+    this.deps.log.error(
+      { gapMs: gap },
+      'this server was paused longer than the heartbeat timeout: stopping its groups'
+    );
+    this.deps.guard.record(
+      'fatal',
+      `${this.deps.self} was paused for ${gap} ms: its groups are stopped before it rejoins`,
+      {
+        gapMs: gap,
+      }
+    );
     void this.release('stall').finally(() => {
-      this.rejoinAt = Math.max(this.rejoinAt, this.deps.clock.now() + DECIDER_SETTLE_INTERVALS * this.deps.config.cluster.heartbeat.intervalMs);
+      this.rejoinAt = Math.max(
+        this.rejoinAt,
+        this.deps.clock.now() + DECIDER_SETTLE_INTERVALS * this.deps.config.cluster.heartbeat.intervalMs
+      );
     });
   }
 
@@ -448,7 +458,10 @@ export class Controller {
       for (let t = queue.shift(); t !== undefined; t = queue.shift()) {
         try {
           const o = await this.operations.start(t.group, { server: t.server, requestedBy: 'auto-start' });
-          this.deps.log[o.ok ? 'info' : 'error']({ group: t.group, server: t.server, detail: o.detail }, 'automatic start');
+          this.deps.log[o.ok ? 'info' : 'error'](
+            { group: t.group, server: t.server, detail: o.detail },
+            'automatic start'
+          );
         } catch (e) {
           this.deps.log.warn({ group: t.group, err: (e as Error).message }, 'automatic start refused');
         }

@@ -32,7 +32,9 @@ export interface DeciderInput {
 }
 
 export function aliveServers(input: DeciderInput): string[] {
-  const heard = input.peers.filter((p) => (p.state === 'online' || p.state === 'suspect') && !input.silent.includes(p.server));
+  const heard = input.peers.filter(
+    (p) => (p.state === 'online' || p.state === 'suspect') && !input.silent.includes(p.server)
+  );
   const alive = new Set<string>([input.self]);
   for (const p of input.peers) {
     if (input.gone.includes(p.server)) {

@@ -92,9 +92,7 @@ export class PartitionGuard {
    */
   down(): string[] {
     const now = this.clock.now();
-    return [...this.marks]
-      .filter(([, m]) => m.why !== 'left' && now >= m.from)
-      .map(([server]) => server);
+    return [...this.marks].filter(([, m]) => m.why !== 'left' && now >= m.from).map(([server]) => server);
   }
 
   /** Peers that left cleanly (not silent, not judged). */
@@ -172,14 +170,20 @@ export class PartitionGuard {
 
   /**
    * Whether this server's side may decide at all, by the partition rules without probes:
-   * a majority of the configured servers (peers that left excepted), or exactly half with
-   * the master. Servers never heard count as absent, so a cluster starts without them
+   * a majority of the configured servers (those that left or are down excepted), or exactly
+   * half with the master. Servers never heard count as absent, so a cluster starts without them
    * when enough of it is up, and a lone server of three does not.
    */
   quorate(peers = this.host.peers()): boolean {
-    const departed = this.departed();
+    // Servers that left, or are known to run nothing (fenced, confirmed, past the deadline,
+    // powered off), are out of the count: the rest of the cluster carries on without them.
+    const out = new Set([
+      ...this.departed(),
+      ...this.down(),
+      ...peers.filter((p) => p.state === 'offline-confirmed').map((p) => p.server),
+    ]);
     const decision = resolvePartition({
-      servers: this.config.servers.map((s) => s.name).filter((s) => !departed.includes(s)),
+      servers: this.config.servers.map((s) => s.name).filter((s) => !out.has(s)),
       self: this.self,
       online: peers.filter((p) => p.state === 'online' || p.state === 'suspect').map((p) => p.server),
       majority: this.config.partition.majority,
@@ -204,7 +208,11 @@ export class PartitionGuard {
     }
     const silent = this.silentPeers(peers);
     this.unsettled = false;
-    if (silent.length === 0 && this.lostTo.size > 0 && peers.every((p) => p.state === 'online' || this.marks.has(p.server))) {
+    if (
+      silent.length === 0 &&
+      this.lostTo.size > 0 &&
+      peers.every((p) => p.state === 'online' || this.marks.has(p.server))
+    ) {
       this.host.record('informational', 'partition healed: every peer is heard again');
       this.lost = null;
       this.lostAt = null;
@@ -247,10 +255,14 @@ export class PartitionGuard {
       fencing: this.mode === 'fencing',
     });
     const reason = `${silent.join(', ')} silent: ${decision.reason}${probe.detail ? ` (${probe.detail})` : ''}`;
-    this.host.record(decision.verdict === 'lose' ? 'fatal' : 'recoverable', `partition resolution: ${decision.verdict}; ${reason}`, {
-      silent,
-      verdict: decision.verdict,
-    });
+    this.host.record(
+      decision.verdict === 'lose' ? 'fatal' : 'recoverable',
+      `partition resolution: ${decision.verdict}; ${reason}`,
+      {
+        silent,
+        verdict: decision.verdict,
+      }
+    );
     if (decision.verdict === 'lose') {
       await this.lose(reason, silent);
       return;
@@ -290,9 +302,13 @@ export class PartitionGuard {
     if (this.mode === 'watchdog') {
       const from = (seen?.lastHeardAt ?? this.clock.now()) + takeoverDelayMs(this.config, peer);
       this.marks.set(peer, { incarnation, why: 'deadline', from });
-      this.host.record('recoverable', `${peer} silent: its groups may start elsewhere once its watchdog deadline has passed`, {
-        inMs: Math.max(0, Math.round(from - this.clock.now())),
-      });
+      this.host.record(
+        'recoverable',
+        `${peer} silent: its groups may start elsewhere once its watchdog deadline has passed`,
+        {
+          inMs: Math.max(0, Math.round(from - this.clock.now())),
+        }
+      );
       return;
     }
     if (decision.verdict === 'fence-race') {
@@ -307,9 +323,15 @@ export class PartitionGuard {
     const result = await this.host.fence(peer);
     if (result.ok) {
       this.marks.set(peer, { incarnation, why: 'fenced', from: this.clock.now() });
-      this.host.record('fatal', `${peer} fenced (${this.fenceName()}, confirmed by its BMC): its groups may start elsewhere`);
+      this.host.record(
+        'fatal',
+        `${peer} fenced (${this.fenceName()}, confirmed by its BMC): its groups may start elsewhere`
+      );
     } else {
-      this.host.record('fatal', `fencing ${peer} (${this.fenceName()}) failed: its groups stay where they are; ${result.detail}`);
+      this.host.record(
+        'fatal',
+        `fencing ${peer} (${this.fenceName()}) failed: its groups stay where they are; ${result.detail}`
+      );
       this.evaluatedFor = ''; // try again next round
     }
   }

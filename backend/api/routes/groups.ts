@@ -68,7 +68,12 @@ export function groupRoutes(ctx: AgentContext): Router {
       const { server } = body.data;
       let running: Promise<Outcome>;
       try {
-        running = g.request({ op: operation, group: name, server: operation === 'stop' ? undefined : server, requestedBy });
+        running = g.request({
+          op: operation,
+          group: name,
+          server: operation === 'stop' ? undefined : server,
+          requestedBy,
+        });
       } catch (e) {
         sendError(res, e);
         return;

@@ -18,6 +18,8 @@ export function registerServerCommands(program: Command) {
       `/servers/${encodeURIComponent(name)}/confirm-down`,
       {}
     );
-    process.stdout.write(opts.json ? JSON.stringify(r, null, 2) + '\n' : `${r.server} confirmed down: its groups may start elsewhere\n`);
+    process.stdout.write(
+      opts.json ? JSON.stringify(r, null, 2) + '\n' : `${r.server} confirmed down: its groups may start elsewhere\n`
+    );
   });
 }

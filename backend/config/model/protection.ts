@@ -76,7 +76,10 @@ export const watchdog = z
       .regex(/^\/[^\0]*$/, { error: 'must be an absolute path' })
       .max(255)
       .default('/dev/watchdog')
-      .meta({ description: 'Watchdog device (softdog or a hardware watchdog); `lifeline agent --watchdog-device` overrides it.' }),
+      .meta({
+        description:
+          'Watchdog device (softdog or a hardware watchdog); `lifeline agent --watchdog-device` overrides it.',
+      }),
     timeoutMs: millis(2000, 600_000, 'Time without a pet after which the watchdog resets the host.').default(10_000),
   })
   .meta({

@@ -102,7 +102,8 @@ export class SimHost {
           const answer = await world.rpc(this.name, server, async (peer) => {
             try {
               const ops = peer.controller!.operations;
-              const result = action === 'start' ? await ops.startHere(group, request) : await ops.stopHere(group, request);
+              const result =
+                action === 'start' ? await ops.startHere(group, request) : await ops.stopHere(group, request);
               return { status: 200, result };
             } catch (e) {
               if (e instanceof OperationError) {

@@ -105,7 +105,9 @@ async function main(argv: string[]) {
     return i >= 0 ? argv[i + 1] : undefined;
   };
   if (argv.includes('--help')) {
-    process.stdout.write('usage: run.js [--seed N] [--scenario NAME] [--verbose]\nscenarios: ' + Object.keys(SCENARIOS).join(', ') + '\n');
+    process.stdout.write(
+      'usage: run.js [--seed N] [--scenario NAME] [--verbose]\nscenarios: ' + Object.keys(SCENARIOS).join(', ') + '\n'
+    );
     return 0;
   }
   const seed = Number(arg('--seed') ?? 1);
@@ -119,7 +121,9 @@ async function main(argv: string[]) {
   if (argv.includes('--verbose')) {
     process.stdout.write(r.notes.join('\n') + '\n');
     for (const q of r.requests) {
-      process.stdout.write(`request via ${q.via} ${JSON.stringify(q.request)}: ${q.outcome ? `${q.outcome.ok ? 'ok' : 'failed'} ${q.outcome.detail}` : q.error}\n`);
+      process.stdout.write(
+        `request via ${q.via} ${JSON.stringify(q.request)}: ${q.outcome ? `${q.outcome.ok ? 'ok' : 'failed'} ${q.outcome.detail}` : q.error}\n`
+      );
     }
   }
   process.stdout.write(report(r) + '\n');

@@ -34,10 +34,7 @@ function expectOn(world: World, group: string, hosts: string[], when: string): s
   return String(on) === String([...hosts].sort()) ? [] : [`${when}: ${group} active on [${on}], expected [${hosts}]`];
 }
 
-function modeScenarios(
-  base: string,
-  make: (mode: SettleMode) => Omit<Scenario, 'name'>
-): Record<string, Scenario> {
+function modeScenarios(base: string, make: (mode: SettleMode) => Omit<Scenario, 'name'>): Record<string, Scenario> {
   return Object.fromEntries(MODES.map((m) => [`${base}/${m}`, { name: `${base}/${m}`, ...make(m) }]));
 }
 
@@ -91,7 +88,10 @@ export const SCENARIOS: Record<string, Scenario> = {
     setup: three('none'),
     faults: [
       { at: 0, fault: { kind: 'fail-start', host: 'server1', group: 'g0' } },
-      { at: 4000, fault: { kind: 'requests', requests: [req('server3', { op: 'start', group: 'g0', server: 'server2' })] } },
+      {
+        at: 4000,
+        fault: { kind: 'requests', requests: [req('server3', { op: 'start', group: 'g0', server: 'server2' })] },
+      },
     ],
     healAt: 8000,
     boundMs: 2000,
@@ -103,7 +103,10 @@ export const SCENARIOS: Record<string, Scenario> = {
     setup: three('none'),
     faults: [
       { at: 3000, fault: { kind: 'fail-start', host: 'server2', group: 'g0' } },
-      { at: 4000, fault: { kind: 'requests', requests: [req('server3', { op: 'move', group: 'g0', server: 'server2' })] } },
+      {
+        at: 4000,
+        fault: { kind: 'requests', requests: [req('server3', { op: 'move', group: 'g0', server: 'server2' })] },
+      },
     ],
     healAt: 8000,
     boundMs: 2000,
@@ -115,7 +118,10 @@ export const SCENARIOS: Record<string, Scenario> = {
     faults: [
       { at: 3000, fault: { kind: 'fail-start', host: 'server2', group: 'g0' } },
       { at: 3000, fault: { kind: 'fail-start', host: 'server3', group: 'g0' } },
-      { at: 4000, fault: { kind: 'requests', requests: [req('server2', { op: 'move', group: 'g0', server: 'server2' })] } },
+      {
+        at: 4000,
+        fault: { kind: 'requests', requests: [req('server2', { op: 'move', group: 'g0', server: 'server2' })] },
+      },
     ],
     healAt: 8000,
     boundMs: 2000,
@@ -128,7 +134,9 @@ export const SCENARIOS: Record<string, Scenario> = {
     healAt: 10_000,
     boundMs: BOUND_MS,
     // Without fencing or watchdog nothing proves the daemon stopped: no takeover.
-    checks: [{ at: 9000, check: (w) => expectOn(w, 'g0', [mode === 'none' ? 'server1' : 'server2'], 'before the heal') }],
+    checks: [
+      { at: 9000, check: (w) => expectOn(w, 'g0', [mode === 'none' ? 'server1' : 'server2'], 'before the heal') },
+    ],
   })),
   // Fencing cannot reach the BMC: no takeover, whatever the wait.
   'kill-holder-bmc-down': {
@@ -145,7 +153,10 @@ export const SCENARIOS: Record<string, Scenario> = {
   // One-way loss on every LAN: server2 stops hearing server1, which still hears it.
   ...modeScenarios('one-way', (mode) => ({
     setup: three(mode),
-    faults: [0, 1].map((ic) => ({ at: 3000, fault: { kind: 'one-way' as const, interconnect: ic, from: 'server1', to: 'server2' } })),
+    faults: [0, 1].map((ic) => ({
+      at: 3000,
+      fault: { kind: 'one-way' as const, interconnect: ic, from: 'server1', to: 'server2' },
+    })),
     healAt: 12_000,
     boundMs: BOUND_MS,
   })),
@@ -168,7 +179,10 @@ export const SCENARIOS: Record<string, Scenario> = {
     boundMs: 2000,
     expect: (w, requests) => {
       const moved = requests.filter((r) => r.outcome?.ok).length;
-      return [...(moved === 1 ? [] : [`${moved} moves for one error, expected 1`]), ...expectOn(w, 'g0', ['server2'], 'end')];
+      return [
+        ...(moved === 1 ? [] : [`${moved} moves for one error, expected 1`]),
+        ...expectOn(w, 'g0', ['server2'], 'end'),
+      ];
     },
   },
 };
@@ -189,7 +203,22 @@ export function randomScenario(seed: number): Scenario {
     const host = pick(names);
     const other = pick(names.filter((s) => s !== host));
     const ic = randInt(rand, 0, 1);
-    const kinds = ['kill', 'power-off', 'pause', 'stop-agent', 'cut-link', 'one-way', 'loss', 'partition', 'bmc-down', 'fence-fails', 'fail-start', 'slow', 'requests', 'requests'] as const;
+    const kinds = [
+      'kill',
+      'power-off',
+      'pause',
+      'stop-agent',
+      'cut-link',
+      'one-way',
+      'loss',
+      'partition',
+      'bmc-down',
+      'fence-fails',
+      'fail-start',
+      'slow',
+      'requests',
+      'requests',
+    ] as const;
     const kind = pick(kinds);
     let fault: Fault;
     switch (kind) {
@@ -232,5 +261,11 @@ export function randomScenario(seed: number): Scenario {
     }
     faults.push({ at, fault });
   }
-  return { name: `random(${servers} servers, ${groups} groups, ${mode})`, setup: { servers, groups, mode }, faults, healAt: 35_000, boundMs: BOUND_MS };
+  return {
+    name: `random(${servers} servers, ${groups} groups, ${mode})`,
+    setup: { servers, groups, mode },
+    faults,
+    healAt: 35_000,
+    boundMs: BOUND_MS,
+  };
 }

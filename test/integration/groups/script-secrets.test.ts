@@ -45,7 +45,12 @@ afterEach(() => fs.rmSync(out, { recursive: true, force: true }));
 
 const read = (f: string) => fs.readFileSync(path.join(out, f), 'utf8').trim();
 const reported = () =>
-  eventually(() => (fs.existsSync(path.join(out, 'environ-access')) ? true : undefined), 10_000, 'the spy script');
+  // Non-empty, not just there: the shell creates the file before `echo` writes into it.
+  eventually(
+    () => (fs.existsSync(path.join(out, 'environ-access')) && read('environ-access') !== '' ? true : undefined),
+    10_000,
+    'the spy script'
+  );
 
 test('a secret from a systemd credential is not in the agent environment, nor the credentials directory in the script', async () => {
   const creds = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-creds-'));

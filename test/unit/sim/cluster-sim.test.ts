@@ -27,6 +27,8 @@ describe('whole-cluster simulation', () => {
     truth.start('g', 'a');
     t = 5;
     truth.start('g', 'b');
-    expect(truth.violations).toEqual([{ at: 5, kind: 'twice', group: 'g', detail: 'g started on b while active on a' }]);
+    expect(truth.violations).toEqual([
+      { at: 5, kind: 'twice', group: 'g', detail: 'g started on b while active on a' },
+    ]);
   });
 });
