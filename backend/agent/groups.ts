@@ -98,8 +98,8 @@ export class AgentGroups {
         powerDown: powerDownHost,
         record,
       },
-      announce: (groups, epochs) => {
-        this.heldFile.write(groups);
+      announce: (groups, epochs, remember) => {
+        this.heldFile.write(remember);
         membership.updateSummary({ groups, epochs });
       },
       onOutcome: (o, requestedBy) =>

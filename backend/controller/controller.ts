@@ -57,8 +57,12 @@ export interface ControllerDeps {
   /** Sends a request to the decider; resolves with its outcome or rejects with OperationError. */
   forward(decider: string, request: GroupRequest): Promise<Outcome>;
   guard: Omit<GuardHost, 'peers' | 'stopHeld'>;
-  /** What heartbeats must announce from now on: held groups and their claim epochs. */
-  announce(groups: string[], epochs: Record<string, number>): void;
+  /**
+   * What heartbeats must announce from now on (held groups and their claim epochs), and what
+   * the state directory must remember across a crash: the held groups and those waiting to
+   * be started again (a server killed after a forced stop must not forget them).
+   */
+  announce(groups: string[], epochs: Record<string, number>, remember: string[]): void;
   onOutcome?: (outcome: Outcome, requestedBy: string) => void;
 }
 
@@ -315,6 +319,7 @@ export class Controller {
     }
     const groups = [...this.restartAfter];
     this.restartAfter.clear();
+    const settled = () => this.announce(); // the state directory forgets what was started
     for (const group of groups) {
       this.request({ op: 'start', group, requestedBy: 'rejoin', event: 'START' }).then(
         (o) =>
@@ -325,6 +330,7 @@ export class Controller {
             return;
           }
           this.deps.log.warn({ group, err: (e as Error).message }, 'group not started again after a forced stop');
+          settled();
         }
       );
     }
@@ -428,10 +434,8 @@ export class Controller {
         this.claims.delete(group);
       }
     }
-    this.deps.announce(
-      held.map((l) => l.group),
-      epochs
-    );
+    const names = held.map((l) => l.group);
+    this.deps.announce(names, epochs, [...new Set([...names, ...this.restartAfter])]);
   }
 
   /** Starts a group whose server is down, on the first candidate that takes it. */

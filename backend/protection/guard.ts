@@ -23,7 +23,7 @@
 import type { ClusterConfig } from '../config/model';
 import type { ServerState } from '../membership';
 import type { Clock } from '../time/clock';
-import { fenceDelayMs, resolvePartition, type PartitionDecision } from './partition';
+import { fenceDelayMs, resolvePartition, type PartitionDecision, type PartitionInput } from './partition';
 import { settleMode, takeoverDelayMs, type SettleMode } from './silence';
 
 export interface GuardPeer {
@@ -175,23 +175,39 @@ export class PartitionGuard {
    * when enough of it is up, and a lone server of three does not.
    */
   quorate(peers = this.host.peers()): boolean {
-    // Servers that left, or are known to run nothing (fenced, confirmed, past the deadline,
-    // powered off), are out of the count: the rest of the cluster carries on without them.
+    return (
+      resolvePartition(this.sides(peers, [], { pingReached: null, witnessReached: null }, false)).verdict !== 'lose'
+    );
+  }
+
+  /**
+   * The partition question as both sides must ask it. Servers that left, or are known to
+   * run nothing (fenced, confirmed, past their deadline, powered off), are out of the count;
+   * only peers heard now are on this side. Counting a powered-off server on one's own side
+   * would give both halves of a cut a majority.
+   */
+  private sides(
+    peers: GuardPeer[],
+    silent: string[],
+    probe: { pingReached: boolean | null; witnessReached: boolean | null },
+    fencing: boolean
+  ): PartitionInput {
     const out = new Set([
       ...this.departed(),
       ...this.down(),
       ...peers.filter((p) => p.state === 'offline-confirmed').map((p) => p.server),
     ]);
-    const decision = resolvePartition({
+    return {
       servers: this.config.servers.map((s) => s.name).filter((s) => !out.has(s)),
       self: this.self,
-      online: peers.filter((p) => p.state === 'online' || p.state === 'suspect').map((p) => p.server),
+      online: peers
+        .filter((p) => (p.state === 'online' || p.state === 'suspect') && !silent.includes(p.server))
+        .map((p) => p.server),
       majority: this.config.partition.majority,
-      pingReached: null,
-      witnessReached: null,
-      fencing: false,
-    });
-    return decision.verdict !== 'lose';
+      pingReached: probe.pingReached,
+      witnessReached: probe.witnessReached,
+      fencing,
+    };
   }
 
   /** Called once per heartbeat interval. */
@@ -244,16 +260,7 @@ export class PartitionGuard {
 
   private async resolve(silent: string[], peers: GuardPeer[]): Promise<void> {
     const probe = await this.host.probe();
-    const departed = this.departed();
-    const decision = resolvePartition({
-      servers: this.config.servers.map((s) => s.name).filter((s) => !departed.includes(s)),
-      self: this.self,
-      online: peers.filter((p) => !silent.includes(p.server) && !isSilentState(p.state)).map((p) => p.server),
-      majority: this.config.partition.majority,
-      pingReached: probe.pingReached,
-      witnessReached: probe.witnessReached,
-      fencing: this.mode === 'fencing',
-    });
+    const decision = resolvePartition(this.sides(peers, silent, probe, this.mode === 'fencing'));
     const reason = `${silent.join(', ')} silent: ${decision.reason}${probe.detail ? ` (${probe.detail})` : ''}`;
     this.host.record(
       decision.verdict === 'lose' ? 'fatal' : 'recoverable',

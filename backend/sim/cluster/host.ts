@@ -140,8 +140,8 @@ export class SimHost {
         powerDown: () => undefined,
         record: (cls, summary) => world.note(this.name, `${cls}: ${summary}`),
       },
-      announce: (groups, epochs) => {
-        this.heldFile = [...groups];
+      announce: (groups, epochs, remember) => {
+        this.heldFile = [...remember];
         core.updateSummary({ revision: 1, hash: '', groups, epochs });
       },
     });
