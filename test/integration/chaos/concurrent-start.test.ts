@@ -39,20 +39,24 @@ const PAIRS: Array<[Server, Server]> = [
   ['server3', 'server1'],
 ];
 
-test.each(PAIRS)('start through %s and through %s at the same moment: exactly one runs', async (a, b) => {
-  const since = Date.now();
-  const start = (via: Server) => rig.request(via, 'POST', '/api/v1/groups/g1/start', { server: via });
-  const [ra, rb] = await Promise.all([start(a), start(b)]);
-  // Long enough for a second copy to show in the ledger (it writes every 50 ms).
-  await sleep(1000);
+test.each(PAIRS)(
+  'start through %s and through %s at the same moment: exactly one runs',
+  async (a, b) => {
+    const since = Date.now();
+    const start = (via: Server) => rig.request(via, 'POST', '/api/v1/groups/g1/start', { server: via });
+    const [ra, rb] = await Promise.all([start(a), start(b)]);
+    // Long enough for a second copy to show in the ledger (it writes every 50 ms).
+    await sleep(1000);
 
-  expectNoOverlap(rig, since);
-  const winners = [ra, rb].filter((r) => r.status === 200 && r.body.ok === true);
-  expect({ answers: [ra.status, rb.status].sort(), winners: winners.length }).toEqual({
-    answers: [200, 409],
-    winners: 1,
-  });
-  const winner = ra === winners[0] ? a : b;
-  await settledOn(rig, 'g1', winner);
-  expectNoOverlap(rig, since);
-}, 60_000);
+    expectNoOverlap(rig, since);
+    const winners = [ra, rb].filter((r) => r.status === 200 && r.body.ok === true);
+    expect({ answers: [ra.status, rb.status].sort(), winners: winners.length }).toEqual({
+      answers: [200, 409],
+      winners: 1,
+    });
+    const winner = ra === winners[0] ? a : b;
+    await settledOn(rig, 'g1', winner, { since });
+    expectNoOverlap(rig, since);
+  },
+  60_000
+);

@@ -34,7 +34,7 @@ test('holder frozen longer than the heartbeat timeout, then resumed: never two c
   await sleep(3000);
   expectNoOverlap(rig, since);
 
-  const where = await settled(rig, 'g1');
+  const where = await settled(rig, 'g1', { since });
   expect(rig.runningOn('g1')).toEqual([where]);
   expectNoOverlap(rig, since);
 }, 90_000);

@@ -3,20 +3,31 @@
  * settled on one server (the ledger runs it there, and only there, and every live agent
  * says so).
  */
+import { copies, readLedger } from './ledger';
 import { overlapReport, type Rig, type Server } from './rig';
+
+export class OverlapError extends Error {}
 
 /** Fails with the overlapping copies and their ledger lines when a group ever ran twice. */
 export function expectNoOverlap(rig: Rig, since = 0): void {
   const report = overlapReport(rig, since);
   if (report !== '') {
-    throw new Error(`the ledger shows a group running twice at the same time:\n${report}`);
+    throw new OverlapError(`the ledger shows a group running twice at the same time:\n${report}`);
   }
 }
 
-/** Where every live agent places `group`, or undefined while they disagree or it is not online. */
-async function agreedServer(rig: Rig, group: string): Promise<string | undefined> {
+export interface SettleOptions {
+  /** Whose views count: every live agent (default), or only these (the winning side of a partition). */
+  views?: Server[];
+  /** Fail at once when the ledger shows an overlap since this time (default: the call). */
+  since?: number;
+  ms?: number;
+}
+
+/** Where the agents place `group`, or undefined while they disagree or it is not online. */
+async function agreedServer(rig: Rig, group: string, views?: Server[]): Promise<string | undefined> {
   const seen = new Set<string>();
-  for (const s of rig.servers.filter((x) => rig.agentUp(x))) {
+  for (const s of (views ?? rig.servers).filter((x) => rig.agentUp(x))) {
     const g = await rig.group(s, group);
     if (g.state !== 'online' || !g.currentServer) {
       return undefined;
@@ -26,29 +37,48 @@ async function agreedServer(rig: Rig, group: string): Promise<string | undefined
   return seen.size === 1 ? [...seen][0] : undefined;
 }
 
-/** Waits until `group` runs on exactly one server (by the ledger) that every live agent names. */
-export async function settled(rig: Rig, group: string, ms = 30_000): Promise<string> {
+/**
+ * Waits until `group` runs on exactly one server by the ledger, `want` if given, and the
+ * agents name that server. An overlap ends the wait at once: it is the failure, not a
+ * timeout.
+ */
+async function settle(rig: Rig, group: string, want: Server | undefined, o: SettleOptions): Promise<string> {
+  const since = o.since ?? Date.now();
+  const who = o.views ? o.views.join(', ') : 'every live agent';
+  const what = `${group} online on ${want ?? 'one server'} only, by the ledger and ${who}`;
   return rig.until(
-    `${group} online on one server, by the ledger and every live agent`,
+    what,
     async () => {
+      expectNoOverlap(rig, since);
       const on = rig.runningOn(group);
-      const agreed = await agreedServer(rig, group);
-      return on.length === 1 && agreed === on[0] ? agreed : undefined;
+      if (on.length !== 1 || (want !== undefined && on[0] !== want)) {
+        return undefined;
+      }
+      return (await agreedServer(rig, group, o.views)) === on[0] ? on[0] : undefined;
     },
-    ms
+    o.ms ?? 30_000,
+    (e) => e instanceof OverlapError
   );
 }
 
+/** Waits until `group` runs on exactly one server that the agents name; returns it. */
+export const settled = (rig: Rig, group: string, o: SettleOptions = {}) => settle(rig, group, undefined, o);
+
 /** Waits until `group` has settled on `server`. */
-export async function settledOn(rig: Rig, group: string, server: Server, ms = 30_000): Promise<void> {
-  await rig.until(
-    `${group} online on ${server} only, by the ledger and every live agent`,
-    async () => {
-      const on = rig.runningOn(group);
-      return on.join() === server && (await agreedServer(rig, group)) === server ? true : undefined;
-    },
-    ms
-  );
+export async function settledOn(rig: Rig, group: string, server: Server, o: SettleOptions = {}): Promise<void> {
+  await settle(rig, group, server, o);
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Every copy of `group` on `server` since `since` ended with a stop line (its stop script ran). */
+export function stoppedCleanly(rig: Rig, group: string, server: Server, since = 0): boolean {
+  return copies(readLedger(rig.ledger))
+    .filter((c) => c.group === group && c.host === server && c.to >= since)
+    .every((c) => c.stopped);
+}
+
+/** Copies of `group` on `server` that started at or after `since`. */
+export function startsOn(rig: Rig, group: string, server: Server, since: number) {
+  return copies(readLedger(rig.ledger)).filter((c) => c.group === group && c.host === server && c.from >= since);
+}

@@ -88,7 +88,13 @@ export interface Rig {
   overlaps(since?: number): Overlap[];
   /** Ledger, watchdog events and log tails: what a failure message needs. */
   diagnostics(group?: string): string;
-  until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, ms?: number): Promise<T>;
+  /** Polls `check` until it returns a value; an error for which `fatal` says true ends it at once. */
+  until<T>(
+    what: string,
+    check: () => Promise<T | undefined> | T | undefined,
+    ms?: number,
+    fatal?: (e: unknown) => boolean
+  ): Promise<T>;
   destroy(): Promise<void>;
 }
 
@@ -229,7 +235,12 @@ export async function createRig(options: RigConfigOptions & { dir?: string }): P
       fs.rmSync(`${socket(s)}.ready`, { force: true });
       const proxy = lab.spawnIn(
         ns,
-        [process.execPath, path.join(__dirname, 'api-proxy.cjs'), socket(s), `http://${apiAddress(hostOf(s))}:${API_PORT}`],
+        [
+          process.execPath,
+          path.join(__dirname, 'api-proxy.cjs'),
+          socket(s),
+          `http://${apiAddress(hostOf(s))}:${API_PORT}`,
+        ],
         { logFile: path.join(dir, 'sock', `${s}.log`) }
       );
       proxies.set(s, proxy);
@@ -246,7 +257,9 @@ export async function createRig(options: RigConfigOptions & { dir?: string }): P
         return;
       }
       if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
-        throw new Error(`${s}'s agent did not start (exit ${child.exitCode ?? child.signalCode}):\n${text.slice(-3000)}`);
+        throw new Error(
+          `${s}'s agent did not start (exit ${child.exitCode ?? child.signalCode}):\n${text.slice(-3000)}`
+        );
       }
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -283,9 +296,9 @@ export async function createRig(options: RigConfigOptions & { dir?: string }): P
     agentUp,
     agentPid: (s) => (agentUp(s) ? agents.get(s)!.pid : undefined),
     start: async () => {
-      for (const s of SERVERS) {
-        await boot(s);
-      }
+      // All at once: a peer still booting after a heartbeat timeout is a silent peer, and
+      // with fencing the others would rightly power it off (startup fencing).
+      await Promise.all(SERVERS.map((s) => boot(s)));
       await rig.until(
         'every agent hears every peer',
         async () => {
@@ -360,8 +373,25 @@ export async function createRig(options: RigConfigOptions & { dir?: string }): P
     runningOn: (group) => runningHosts(readLedger(ledgerFile(dir)), group),
     overlaps: (since = 0) => overlaps(readLedger(ledgerFile(dir)), since),
     diagnostics,
-    until: (what, check, ms = 20_000) =>
-      eventually(check, ms, what, { intervalMs: 150, diagnostics: () => diagnostics() }),
+    until: async (what, check, ms = 20_000, fatal = () => false) => {
+      let stop: unknown;
+      const guarded = async () => {
+        try {
+          return await check();
+        } catch (e) {
+          if (fatal(e)) {
+            stop = e;
+            return null as never;
+          }
+          throw e;
+        }
+      };
+      const v = await eventually(guarded, ms, what, { intervalMs: 150, diagnostics: () => diagnostics() });
+      if (stop !== undefined) {
+        throw stop;
+      }
+      return v;
+    },
     destroy: async () => {
       // The daemons the agents' scripts started are no children of ours: every process left
       // in a host's namespace goes, by PID, before the namespaces do.
