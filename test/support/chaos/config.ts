@@ -56,7 +56,7 @@ if [ "$mode" = daemon ]; then echo "daemon launched, then the start failed (fail
 
 const STOP = `#!/bin/sh
 pidf="$RIG_DIR/run/$LIFELINE_SERVER/$LIFELINE_GROUP.pid"
-[ "\${RIG_STOP_DELAY_MS:-0}" -gt 0 ] && sleep "$(echo "$RIG_STOP_DELAY_MS" | awk '{print $1/1000}')"
+[ "\${RIG_STOP_DELAY_S:-0}" != 0 ] && sleep "$RIG_STOP_DELAY_S"
 if [ -s "$pidf" ]; then
   pid=$(cat "$pidf"); kill -TERM "$pid" 2>/dev/null
   i=0; while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
@@ -112,7 +112,7 @@ export function rigConfig(dir: string, o: RigConfigOptions): Record<string, unkn
             RIG_DIR: dir,
             RIG_NODE: process.execPath,
             RIG_LEDGER: ledgerFile(dir),
-            RIG_STOP_DELAY_MS: String(g.stopDelayMs ?? 0),
+            RIG_STOP_DELAY_S: String((g.stopDelayMs ?? 0) / 1000),
           },
         },
       ],

@@ -93,8 +93,14 @@ export function copies(lines: LedgerLine[]): Copy[] {
   return [...byCopy.values()].sort((x, y) => x.from - y.from);
 }
 
+/**
+ * A copy silent for this long has stopped (killed). Far above the 50 ms period: on a loaded
+ * machine a live daemon's timer can be late by hundreds of milliseconds.
+ */
+export const SILENCE_MS = 1500;
+
 /** Copies still running: no stop line and an alive line within `silenceMs` of `now`. */
-export function running(lines: LedgerLine[], now = Date.now(), silenceMs = 500): Copy[] {
+export function running(lines: LedgerLine[], now = Date.now(), silenceMs = SILENCE_MS): Copy[] {
   return copies(lines).filter((c) => !c.stopped && now - c.last.ms <= silenceMs);
 }
 

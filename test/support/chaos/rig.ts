@@ -201,6 +201,14 @@ export async function createRig(options: RigConfigOptions & { dir?: string }): P
       );
     }
   }
+  // An agent opening its watchdog FIFO for writing would block until the supervisor reads it.
+  for (const s of options.watchdog ? SERVERS : []) {
+    await eventually(
+      () => (fs.readFileSync(wdEvents(s), 'utf8').includes('listening') ? true : undefined),
+      10_000,
+      `${s}'s watchdog supervisor listening`
+    );
+  }
 
   const tail = (s: Server, lines = 15) =>
     fs.existsSync(logFile(s)) ? fs.readFileSync(logFile(s), 'utf8').trim().split('\n').slice(-lines).join('\n') : '';

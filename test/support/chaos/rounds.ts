@@ -205,8 +205,11 @@ export async function runRound(
   try {
     intervenedAt = await heal(rig);
   } catch (e) {
+    // A heal that fails over two copies is an overlap first.
+    const found = rig.overlaps(t0).map((o) => o.evidence);
     throw new RoundError(
-      `seed ${seed} round ${round} (${kind}: ${detail}): the cluster did not heal: ${(e as Error).message}`
+      `seed ${seed} round ${round} (${kind}: ${detail}): ${found.length ? `${found.length} overlap(s)\n${found.join('\n')}\nand ` : ''}` +
+        `the cluster did not heal: ${(e as Error).message}`
     );
   }
   return {
