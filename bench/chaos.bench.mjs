@@ -1,7 +1,8 @@
 // Chaos rounds on real agents in network namespaces (issue 9; the rig and the rounds are
 // test/support/chaos/, loaded through ts-node): BENCH_ROUNDS (default 30) random fault
 // rounds from CHAOS_SEED (default: random, printed), in CHAOS_MODE fencing (default),
-// watchdog or none. After every round the cluster is healed and the ledger checked.
+// watchdog or none; CHAOS_KINDS=freeze,partition,... limits the fault kinds. After every
+// round the cluster is healed and the ledger checked.
 // Reports per fault kind: rounds, takeovers the cluster made on its own (before the heal),
 // fault -> new copy running (p50/max), heal time, and overlaps (must be 0). Needs root.
 import path from 'node:path';
@@ -18,7 +19,14 @@ require('ts-node').register({
   compilerOptions: { module: 'commonjs' },
 });
 const { createRig } = require('../test/support/chaos/rig.ts');
-const { CHAOS_GROUPS, FAULT_KINDS, heal, runRound, schedule } = require('../test/support/chaos/rounds.ts');
+const {
+  CHAOS_GROUPS,
+  FAULT_KINDS,
+  heal,
+  kindsFromEnv,
+  runRound,
+  schedule,
+} = require('../test/support/chaos/rounds.ts');
 const { chaosMode, modeOptions } = require('../test/support/chaos/modes.ts');
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
@@ -32,7 +40,7 @@ let failure;
 try {
   await rig.start();
   await heal(rig);
-  const { rand, kinds } = schedule(SEED, ROUNDS);
+  const { rand, kinds } = schedule(SEED, ROUNDS, kindsFromEnv());
   for (let round = 1; round <= ROUNDS; round++) {
     const r = await runRound(rig, rand, SEED, round, kinds[round - 1]);
     results.push(r);
@@ -91,7 +99,7 @@ const ok = report('chaos', {
     },
   ],
   notes: [
-    `seed ${SEED}, mode ${MODE}; takeover = fault injected -> first ledger line of the new copy, counted when the cluster moved the group before the rig healed it`,
+    `seed ${SEED}, mode ${MODE}, kinds ${kindsFromEnv().join(',')}; takeover = fault injected -> first ledger line of the new copy, counted when the cluster moved the group before the rig healed it`,
     'heal = fault undone -> every agent hears every peer and every group runs on exactly one server that every agent names',
     ...(failure ? [`stopped early: ${failure.message.split('\n')[0]}`] : []),
   ],

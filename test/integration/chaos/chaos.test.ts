@@ -4,12 +4,13 @@
  * one interconnect of a server cut, a holder cut off both interconnects, two operator
  * requests at once through two agents, a move to a server whose start fails), in an order
  * drawn from the seed; the cluster heals between rounds and the ledger is checked after
- * each. CHAOS_SEED replays a run, CHAOS_ROUNDS changes the count, CHAOS_MODE picks
+ * each. CHAOS_SEED replays a run, CHAOS_ROUNDS changes the count, CHAOS_KINDS limits the
+ * fault kinds (comma-separated), CHAOS_MODE picks
  * fencing (default), watchdog or none. A failure names the seed and the round.
  * `npm run bench -- chaos` runs 30 rounds and reports takeover times.
  */
 import { createRig, type Rig } from '../../support/chaos/rig';
-import { CHAOS_GROUPS, heal, runRound, schedule } from '../../support/chaos/rounds';
+import { CHAOS_GROUPS, heal, kindsFromEnv, runRound, schedule } from '../../support/chaos/rounds';
 import { chaosMode, modeOptions } from '../../support/chaos/modes';
 
 const seed = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -29,7 +30,7 @@ afterAll(async () => {
 });
 
 test(`${rounds} random fault rounds: no group ever runs twice, every group back on one server after each heal`, async () => {
-  const { rand, kinds } = schedule(seed, rounds);
+  const { rand, kinds } = schedule(seed, rounds, kindsFromEnv());
   for (let round = 1; round <= rounds; round++) {
     const r = await runRound(rig, rand, seed, round, kinds[round - 1]);
     process.stdout.write(

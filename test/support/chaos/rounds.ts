@@ -53,17 +53,34 @@ export class RoundError extends Error {}
 
 const pick = <T>(rand: () => number, xs: readonly T[]): T => xs[randInt(rand, 0, xs.length - 1)];
 
+/** How long the heal lets the cluster recover on its own before it boots hosts that are down. */
+export const OWN_RECOVERY_MS = 12_000;
+
 /**
- * Powers on and boots every host that is down, undoes links, thaws: a healthy cluster again.
- * Resolves with the time the rig first powered on or booted a host (null: it did not have to).
+ * Undoes what is left of a fault (thaws, links up, no failing starts), lets the cluster
+ * recover on its own for up to `ownRecoveryMs` (every group running on one host whose agent
+ * is up), then powers on and boots every host that is down and waits until the cluster is
+ * healthy again. Resolves with the time the rig first powered on or booted a host (null: it
+ * did not have to): a takeover before it is the cluster's own doing.
  */
-export async function heal(rig: Rig): Promise<number | null> {
+export async function heal(rig: Rig, ownRecoveryMs = OWN_RECOVERY_MS): Promise<number | null> {
   let intervenedAt: number | null = null;
   for (const s of rig.servers) {
     rig.thaw(s);
     rig.isolate(s, false);
     for (const g of CHAOS_GROUPS) {
       rig.failStart(s, g.name, null);
+    }
+  }
+  if (rig.servers.some((s) => !rig.agentUp(s))) {
+    const deadline = Date.now() + ownRecoveryMs;
+    const recovered = () =>
+      CHAOS_GROUPS.every((g) => {
+        const on = rig.runningOn(g.name);
+        return on.length === 1 && rig.agentUp(on[0] as Server);
+      });
+    while (!recovered() && Date.now() < deadline) {
+      await sleep(100);
     }
   }
   for (const s of rig.servers) {
@@ -223,12 +240,29 @@ export async function runRound(
   };
 }
 
-/** The rounds' fault kinds: every kind once per block of six, in a seeded order. */
-export function schedule(seed: number, rounds: number): { rand: () => number; kinds: FaultKind[] } {
+/** CHAOS_KINDS=freeze,partition,...: only these fault kinds (default: all). */
+export function kindsFromEnv(value = process.env.CHAOS_KINDS): readonly FaultKind[] {
+  if (!value) {
+    return FAULT_KINDS;
+  }
+  const kinds = value.split(',').map((k) => k.trim());
+  const unknown = kinds.filter((k) => !(FAULT_KINDS as readonly string[]).includes(k));
+  if (unknown.length > 0 || kinds.length === 0) {
+    throw new Error(`CHAOS_KINDS: unknown fault kind(s) ${unknown.join(', ')} (have: ${FAULT_KINDS.join(', ')})`);
+  }
+  return kinds as FaultKind[];
+}
+
+/** The rounds' fault kinds: every kind once per block, in a seeded order. */
+export function schedule(
+  seed: number,
+  rounds: number,
+  only: readonly FaultKind[] = FAULT_KINDS
+): { rand: () => number; kinds: FaultKind[] } {
   const rand = prng(seed);
   const kinds: FaultKind[] = [];
   while (kinds.length < rounds) {
-    const block = [...FAULT_KINDS];
+    const block = [...only];
     for (let i = block.length - 1; i > 0; i--) {
       const j = randInt(rand, 0, i);
       [block[i], block[j]] = [block[j], block[i]];
