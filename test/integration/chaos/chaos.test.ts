@@ -5,8 +5,8 @@
  * requests at once through two agents, a move to a server whose start fails), in an order
  * drawn from the seed; the cluster heals between rounds and the ledger is checked after
  * each. CHAOS_SEED replays a run, CHAOS_ROUNDS changes the count, CHAOS_KINDS limits the
- * fault kinds (comma-separated), CHAOS_MODE picks
- * fencing (default), watchdog or none. A failure names the seed and the round.
+ * fault kinds (comma-separated), CHAOS_MODE picks fencing (default), watchdog or none.
+ * A failure names the seed and the round.
  * `npm run bench -- chaos` runs 30 rounds and reports takeover times.
  */
 import { createRig, type Rig } from '../../support/chaos/rig';
