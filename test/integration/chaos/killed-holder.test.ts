@@ -10,11 +10,13 @@
  *     host, and the group is taken over after the deadline.
  * The ledger never shows two copies; server1 boots again and the group stays on server2.
  */
-import { expectNoOverlap, settledOn, sleep } from '../../support/chaos/checks';
+import { expectNoOverlap, settledOn, sleep, startsOn } from '../../support/chaos/checks';
 import { createRig, type Rig } from '../../support/chaos/rig';
 import type { RigConfigOptions } from '../../support/chaos/config';
 
+const INTERVAL_MS = 200;
 const TIMEOUT_MS = 1500;
+const WATCHDOG_MS = 2000;
 const SURVIVORS = { views: ['server2' as const, 'server3' as const] };
 
 function withRig(name: string, extra: Partial<RigConfigOptions>, body: (rig: () => Rig) => void) {
@@ -24,7 +26,7 @@ function withRig(name: string, extra: Partial<RigConfigOptions>, body: (rig: () 
       rig = await createRig({
         name: 'chaos-kill',
         groups: [{ name: 'g1' }],
-        heartbeat: { intervalMs: 200, timeoutMs: TIMEOUT_MS },
+        heartbeat: { intervalMs: INTERVAL_MS, timeoutMs: TIMEOUT_MS },
         ...extra,
       });
       await rig.start();
@@ -66,6 +68,14 @@ withRig('with fencing', { fencing: true }, (rig) => {
     await settledOn(rig(), 'g1', 'server2', { since, ...SURVIVORS });
     expectNoOverlap(rig(), since);
     expect(rig().powerState('server1')).toBe('off');
+    // After the confirmed fence: the BMC had killed the host before the new copy started.
+    const killedAt = Number(
+      rig()
+        .bmcCalls('server1')
+        .find((l) => l.endsWith('killed host processes'))
+        ?.split(' ')[0]
+    );
+    expect(startsOn(rig(), 'g1', 'server2', since)[0].from).toBeGreaterThan(killedAt);
 
     expect((await rig().power('server1', 'on')).code).toBe(0);
     await rig().boot('server1');
@@ -74,7 +84,7 @@ withRig('with fencing', { fencing: true }, (rig) => {
   }, 90_000);
 });
 
-withRig('with the watchdog', { watchdog: { timeoutMs: 2000 } }, (rig) => {
+withRig('with the watchdog', { watchdog: { timeoutMs: WATCHDOG_MS } }, (rig) => {
   test('the watchdog resets server1 (its daemon dies), then the group is taken over after the deadline', async () => {
     await settledOn(rig(), 'g1', 'server1');
     const since = Date.now();
@@ -86,6 +96,11 @@ withRig('with the watchdog', { watchdog: { timeoutMs: 2000 } }, (rig) => {
         .watchdogEvents('server1')
         .some((e) => e.includes(' reset'))
     ).toBe(true);
+    // Not before the deadline: server1's last heartbeat (at most one interval before the
+    // kill) + heartbeat timeout + watchdog timeout. A lower bound: a slow machine only adds.
+    expect(startsOn(rig(), 'g1', 'server2', since)[0].from - since).toBeGreaterThanOrEqual(
+      TIMEOUT_MS + WATCHDOG_MS - INTERVAL_MS
+    );
 
     await rig().boot('server1');
     await settledOn(rig(), 'g1', 'server2', { since });

@@ -10,10 +10,12 @@
  *     timeout + watchdog timeout + margin), by when the loser has stopped (or was reset).
  * In both, the ledger never shows two copies, and after the heal every agent agrees.
  */
-import { expectNoOverlap, settledOn, sleep, stoppedCleanly } from '../../support/chaos/checks';
+import { expectNoOverlap, settledOn, sleep, startsOn, stoppedCleanly } from '../../support/chaos/checks';
 import { createRig, type Rig } from '../../support/chaos/rig';
 
+const INTERVAL_MS = 200;
 const TIMEOUT_MS = 1500;
+const WATCHDOG_MS = 3000;
 const STOP_MS = 2000;
 const WINNERS = { views: ['server2' as const, 'server3' as const] };
 const groups = [{ name: 'g1', stopDelayMs: STOP_MS }];
@@ -21,7 +23,11 @@ const groups = [{ name: 'g1', stopDelayMs: STOP_MS }];
 describe('without fencing or watchdog', () => {
   let rig: Rig;
   beforeAll(async () => {
-    rig = await createRig({ name: 'chaos-part', groups, heartbeat: { intervalMs: 200, timeoutMs: TIMEOUT_MS } });
+    rig = await createRig({
+      name: 'chaos-part',
+      groups,
+      heartbeat: { intervalMs: INTERVAL_MS, timeoutMs: TIMEOUT_MS },
+    });
     await rig.start();
   }, 60_000);
   afterAll(async () => {
@@ -58,8 +64,8 @@ describe('with the watchdog', () => {
     rig = await createRig({
       name: 'chaos-part-wd',
       groups,
-      heartbeat: { intervalMs: 200, timeoutMs: TIMEOUT_MS },
-      watchdog: { timeoutMs: 3000 },
+      heartbeat: { intervalMs: INTERVAL_MS, timeoutMs: TIMEOUT_MS },
+      watchdog: { timeoutMs: WATCHDOG_MS },
     });
     await rig.start();
   }, 60_000);
@@ -73,6 +79,11 @@ describe('with the watchdog', () => {
     rig.isolate('server1', true);
     await settledOn(rig, 'g1', 'server2', { since, ms: 40_000, ...WINNERS });
     expectNoOverlap(rig, since);
+    // Not before the loser's deadline: its last heartbeat (at most one interval before the
+    // cut) + heartbeat timeout + watchdog timeout. A lower bound: a slow machine only adds.
+    expect(startsOn(rig, 'g1', 'server2', since)[0].from - since).toBeGreaterThanOrEqual(
+      TIMEOUT_MS + WATCHDOG_MS - INTERVAL_MS
+    );
 
     rig.isolate('server1', false);
     if (!rig.agentUp('server1')) {

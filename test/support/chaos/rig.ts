@@ -81,6 +81,8 @@ export interface Rig {
   status(server: Server): Promise<ClusterStatus>;
   /** SIGKILLs every ledger daemon still running (by its pid file): a clean slate between cases. */
   killDaemons(): void;
+  /** Chassis calls the server's BMC received: "<ms> get|set power 0|1 ..." (and when it killed the host). */
+  bmcCalls(server: Server): string[];
   /** Watchdog events of a host ("<ms> armed|disarmed|reset ..."). */
   watchdogEvents(server: Server): string[];
   /** Hosts running `group` now, by the ledger. */
@@ -365,6 +367,10 @@ export async function createRig(options: RigConfigOptions & { dir?: string }): P
     group: async (s, name) => (await getJson(s, `/api/v1/groups/${name}`)) as GroupView,
     status: async (s) => (await getJson(s, '/api/v1/status')) as ClusterStatus,
     watchdogEvents,
+    bmcCalls: (s) => {
+      const f = bmcs.get(s)!.callsLog;
+      return fs.existsSync(f) ? fs.readFileSync(f, 'utf8').trim().split('\n').filter(Boolean) : [];
+    },
     killDaemons: () => {
       for (const s of SERVERS) {
         const run = path.join(dir, 'run', s);
