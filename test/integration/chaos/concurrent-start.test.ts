@@ -40,7 +40,7 @@ const PAIRS: Array<[Server, Server]> = [
 ];
 
 test.each(PAIRS)(
-  'start through %s and through %s at the same moment: exactly one runs',
+  'case 1: start through %s and through %s at the same moment: exactly one runs',
   async (a, b) => {
     const since = Date.now();
     const start = (via: Server) => rig.request(via, 'POST', '/api/v1/groups/g1/start', { server: via });

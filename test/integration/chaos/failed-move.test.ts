@@ -24,7 +24,7 @@ afterAll(async () => {
   await rig?.destroy();
 });
 
-test('move to server2, which fails to start it: the group ends on server3 (next startup server)', async () => {
+test('case 5: move to server2, which fails to start it: the group ends on server3 (next startup server)', async () => {
   await settledOn(rig, 'g1', 'server1');
   const since = Date.now();
   rig.failStart('server2', 'g1', 'exit');
@@ -34,7 +34,7 @@ test('move to server2, which fails to start it: the group ends on server3 (next 
   expect(startsOn(rig, 'g1', 'server2', since)).toEqual([]);
 }, 60_000);
 
-test('move to server2 with server2 and server3 failing: the group ends back on server1, its origin', async () => {
+test('case 5: move to server2 with server2 and server3 failing: the group ends back on server1, its origin', async () => {
   rig.failStart('server2', 'g1', null);
   if (rig.runningOn('g1').join() !== 'server1') {
     const home = await rig.request('server1', 'POST', '/api/v1/groups/g1/move', { server: 'server1' });

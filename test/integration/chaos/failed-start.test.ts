@@ -18,7 +18,7 @@ afterAll(async () => {
   await rig?.destroy();
 });
 
-test('a start that left its daemon and failed stops it; a start on server2 then runs the only copy', async () => {
+test('case 4: a start that left its daemon and failed stops it; a start on server2 then runs the only copy', async () => {
   const since = Date.now();
   rig.failStart('server1', 'g1', 'daemon');
   const failed = await rig.request('server1', 'POST', '/api/v1/groups/g1/start', { server: 'server1' });

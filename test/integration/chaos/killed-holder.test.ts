@@ -38,7 +38,7 @@ function withRig(name: string, extra: Partial<RigConfigOptions>, body: (rig: () 
   });
 }
 
-withRig('without fencing or watchdog', {}, (rig) => {
+withRig('case 6, without fencing or watchdog', {}, (rig) => {
   test('no takeover while the orphaned daemon may run; taken over once the BMC says power off', async () => {
     await settledOn(rig(), 'g1', 'server1');
     const since = Date.now();
@@ -60,7 +60,7 @@ withRig('without fencing or watchdog', {}, (rig) => {
   }, 90_000);
 });
 
-withRig('with fencing', { fencing: true }, (rig) => {
+withRig('case 6, with fencing', { fencing: true }, (rig) => {
   test('server1 is fenced (powered off, which kills its daemon), then the group is taken over', async () => {
     await settledOn(rig(), 'g1', 'server1');
     const since = Date.now();
@@ -84,7 +84,7 @@ withRig('with fencing', { fencing: true }, (rig) => {
   }, 90_000);
 });
 
-withRig('with the watchdog', { watchdog: { timeoutMs: WATCHDOG_MS } }, (rig) => {
+withRig('case 6, with the watchdog', { watchdog: { timeoutMs: WATCHDOG_MS } }, (rig) => {
   test('the watchdog resets server1 (its daemon dies), then the group is taken over after the deadline', async () => {
     await settledOn(rig(), 'g1', 'server1');
     const since = Date.now();

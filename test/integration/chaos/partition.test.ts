@@ -20,7 +20,7 @@ const STOP_MS = 2000;
 const WINNERS = { views: ['server2' as const, 'server3' as const] };
 const groups = [{ name: 'g1', stopDelayMs: STOP_MS }];
 
-describe('without fencing or watchdog', () => {
+describe('case 3, without fencing or watchdog', () => {
   let rig: Rig;
   beforeAll(async () => {
     rig = await createRig({
@@ -58,7 +58,7 @@ describe('without fencing or watchdog', () => {
   }, 90_000);
 });
 
-describe('with the watchdog', () => {
+describe('case 3, with the watchdog', () => {
   let rig: Rig;
   beforeAll(async () => {
     rig = await createRig({

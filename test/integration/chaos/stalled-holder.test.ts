@@ -24,7 +24,7 @@ afterAll(async () => {
   await rig?.destroy();
 });
 
-test('holder frozen longer than the heartbeat timeout, then resumed: never two copies, one server in the end', async () => {
+test('case 2: holder frozen longer than the heartbeat timeout, then resumed: never two copies, one server in the end', async () => {
   expect(await settled(rig, 'g1')).toBe('server1');
   const since = Date.now();
   rig.freeze('server1');
