@@ -5,6 +5,7 @@
  */
 import type { ClusterConfig } from '../config/model';
 import type { StoredEvent } from '../events/event-log';
+import { refusalKind } from '../api/refusals';
 import type { GroupRequest } from '../controller/request';
 import { OperationError, type GroupPeerTransport, type Outcome, type PeerStepAnswer } from '../groups/operations';
 import { worstCaseMs } from '../groups/plan';
@@ -168,14 +169,16 @@ export async function forwardRequest(
   const timeoutMs = (g ? 3 * worstCaseMs(g) : 0) + 10_000;
   const r = await peerPost(config, token, decider, '/internal/groups/request', request, timeoutMs);
   if (!r) {
-    throw new OperationError(`the deciding server ${decider} did not answer`, 503);
+    throw new OperationError(`the deciding server ${decider} did not answer`, 'unavailable');
   }
   const body = r.body as { outcome?: Outcome; error?: string };
   if (r.status === 200 && body.outcome) {
     return body.outcome;
   }
-  const status = r.status === 404 || r.status === 409 ? r.status : 503;
-  throw new OperationError(body.error ?? `the deciding server ${decider} answered HTTP ${r.status}`, status);
+  throw new OperationError(
+    body.error ?? `the deciding server ${decider} answered HTTP ${r.status}`,
+    refusalKind(r.status)
+  );
 }
 
 /** Tells every peer an operator confirmed `server` down; best effort, 2 s at most. */

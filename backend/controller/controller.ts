@@ -245,15 +245,15 @@ export class Controller {
     this.checkStall(now);
     const decider = this.decider();
     if (decider !== this.deps.self) {
-      throw new OperationError(`${this.deps.self} does not decide: ${decider} does`, 503);
+      throw new OperationError(`${this.deps.self} does not decide: ${decider} does`, 'unavailable');
     }
     if (!this.mayDecide(now)) {
-      throw new OperationError(this.whyNotDeciding(now), 503);
+      throw new OperationError(this.whyNotDeciding(now), 'unavailable');
     }
     if ((r.op === 'move' || r.op === 'restart') && r.from !== undefined) {
       const now = clusterGroups(this.placement()).find((g) => g.name === r.group);
       if (now && now.currentServer !== r.from) {
-        throw new OperationError(`group ${r.group} no longer runs on ${r.from}`, 409);
+        throw new OperationError(`group ${r.group} no longer runs on ${r.from}`, 'conflict');
       }
     }
     const base = { requestedBy: r.requestedBy, event: r.event };
@@ -325,7 +325,7 @@ export class Controller {
         (o) =>
           this.deps.log.info({ group, server: o.server, detail: o.detail }, 'group started again after a forced stop'),
         (e) => {
-          if (e instanceof OperationError && e.status === 503) {
+          if (e instanceof OperationError && e.kind === 'unavailable') {
             this.restartAfter.add(group); // nobody may decide yet: next round
             return;
           }

@@ -60,11 +60,17 @@ export interface Outcome {
   steps: Step[];
 }
 
-/** A request that cannot be carried out as asked; `status` is its HTTP status. */
+/**
+ * Why a request is refused: the group or server does not exist, the request conflicts with
+ * the group's state (held, busy, on the wrong server), or nobody may decide now.
+ */
+export type RefusalKind = 'not-found' | 'conflict' | 'unavailable';
+
+/** A request that cannot be carried out as asked. Transports map the kind (api/refusals.ts). */
 export class OperationError extends Error {
   constructor(
     message: string,
-    readonly status: 404 | 409 | 503
+    readonly kind: RefusalKind
   ) {
     super(message);
   }
@@ -109,11 +115,11 @@ export class GroupOperations {
     return this.coordinate(name, 'start', options.requestedBy, async (group) => {
       const view = this.view(name);
       if (view.holders.length > 0) {
-        throw new OperationError(`group ${name} is already ${view.state} on ${view.holders.join(', ')}`, 409);
+        throw new OperationError(`group ${name} is already ${view.state} on ${view.holders.join(', ')}`, 'conflict');
       }
       const target = options.server ?? chooseServer(this.deps.placement(), group);
       if (target === null) {
-        throw new OperationError(`none of group ${name}'s startup servers is online`, 503);
+        throw new OperationError(`none of group ${name}'s startup servers is online`, 'unavailable');
       }
       this.checkTarget(group, target);
       const request = { event: options.event ?? 'START', from: options.from, requestedBy: options.requestedBy };
@@ -147,7 +153,7 @@ export class GroupOperations {
       let candidates: string[];
       if (options.server !== undefined) {
         if (options.server === from) {
-          throw new OperationError(`group ${name} already runs on ${from}`, 409);
+          throw new OperationError(`group ${name} already runs on ${from}`, 'conflict');
         }
         this.checkTarget(group, options.server);
       }
@@ -156,7 +162,7 @@ export class GroupOperations {
       if (options.server !== undefined) {
         candidates = [options.server, ...candidates.filter((s) => s !== options.server)];
       } else if (candidates.length === 0) {
-        throw new OperationError(`group ${name} has no other startup server that is online`, 409);
+        throw new OperationError(`group ${name} has no other startup server that is online`, 'conflict');
       }
       const event = options.event ?? 'MOVE';
       const request = { event, from, requestedBy: options.requestedBy };
@@ -194,10 +200,10 @@ export class GroupOperations {
   private soleHolder(name: string): string {
     const view = this.view(name);
     if (view.holders.length === 0) {
-      throw new OperationError(`group ${name} is offline: start it instead`, 409);
+      throw new OperationError(`group ${name} is offline: start it instead`, 'conflict');
     }
     if (view.holders.length > 1) {
-      throw new OperationError(`group ${name} is active on ${view.holders.join(' and ')}: stop it first`, 409);
+      throw new OperationError(`group ${name} is active on ${view.holders.join(' and ')}: stop it first`, 'conflict');
     }
     this.checkReachable(name, view.holders);
     return view.holders[0];
@@ -210,22 +216,22 @@ export class GroupOperations {
   async startHere(name: string, request: StepRequest): Promise<OperationResult> {
     const group = this.group(name);
     if (!startupServers(this.deps.config(), group).includes(this.deps.self)) {
-      throw new OperationError(`${this.deps.self} is not a startup server of group ${name}`, 409);
+      throw new OperationError(`${this.deps.self} is not a startup server of group ${name}`, 'conflict');
     }
     const blocked = this.deps.startBlocked?.() ?? null;
     if (blocked !== null) {
-      throw new OperationError(blocked, 503);
+      throw new OperationError(blocked, 'unavailable');
     }
     const others = await this.awaitRelease(name, request.from);
     if (others.length > 0) {
-      throw new OperationError(`group ${name} is held by ${others.join(', ')}`, 409);
+      throw new OperationError(`group ${name} is held by ${others.join(', ')}`, 'conflict');
     }
     if (this.deps.local.busy(name)) {
-      throw new OperationError(`group ${name} is busy here`, 409);
+      throw new OperationError(`group ${name} is busy here`, 'conflict');
     }
     const refused = this.deps.takeClaim(name, request.epoch);
     if (refused !== null) {
-      throw new OperationError(refused, 409);
+      throw new OperationError(refused, 'conflict');
     }
     return this.local(() => this.deps.local.start(name, request.event, request.from));
   }
@@ -257,7 +263,7 @@ export class GroupOperations {
       return await op();
     } catch (e) {
       if (e instanceof GroupBusyError) {
-        throw new OperationError(e.message, 409);
+        throw new OperationError(e.message, 'conflict');
       }
       throw e;
     }
@@ -294,7 +300,7 @@ export class GroupOperations {
     const group = this.group(name);
     const busy = this.inFlight.get(name);
     if (busy) {
-      throw new OperationError(`group ${name} is busy: a ${busy} is in progress`, 409);
+      throw new OperationError(`group ${name} is busy: a ${busy} is in progress`, 'conflict');
     }
     this.inFlight.set(name, operation);
     try {
@@ -309,7 +315,7 @@ export class GroupOperations {
   private group(name: string): Group {
     const g = this.deps.config().groups.find((x) => x.name === name);
     if (!g) {
-      throw new OperationError(`no group is named "${name}"`, 404);
+      throw new OperationError(`no group is named "${name}"`, 'not-found');
     }
     return g;
   }
@@ -320,13 +326,13 @@ export class GroupOperations {
 
   private checkTarget(group: Group, server: string) {
     if (!this.deps.config().servers.some((s) => s.name === server)) {
-      throw new OperationError(`no server is named "${server}"`, 404);
+      throw new OperationError(`no server is named "${server}"`, 'not-found');
     }
     if (!startupServers(this.deps.config(), group).includes(server)) {
-      throw new OperationError(`${server} is not a startup server of group ${group.name}`, 409);
+      throw new OperationError(`${server} is not a startup server of group ${group.name}`, 'conflict');
     }
     if (!this.isUp(server)) {
-      throw new OperationError(`${server} is not online`, 409);
+      throw new OperationError(`${server} is not online`, 'conflict');
     }
   }
 
@@ -342,7 +348,7 @@ export class GroupOperations {
       if (h !== p.self && peer && isSilent(peer.state)) {
         throw new OperationError(
           `group ${group} is held by ${h}, which is not answering (${peer.state}): its resources may still be active there`,
-          409
+          'conflict'
         );
       }
     }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { groupRequestSchema } from '../../controller/request';
 import { OperationError, type Outcome } from '../../groups/operations';
 import type { AgentContext } from '../context';
+import { refusalStatus } from '../refusals';
 import { requirePeer, requireRole } from '../auth';
 import { badRequest } from '../errors';
 
@@ -19,7 +20,7 @@ const MAX_WAIT_S = 3600;
 
 function sendError(res: Response, e: unknown) {
   if (e instanceof OperationError) {
-    res.status(e.status).json({ error: e.message });
+    res.status(refusalStatus(e.kind)).json({ error: e.message });
     return;
   }
   throw e;

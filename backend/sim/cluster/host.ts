@@ -11,6 +11,7 @@ import type { ClusterConfig, Resource } from '../../config/model';
 import { Controller } from '../../controller/controller';
 import { memberPeers } from '../../controller/peers';
 import { LocalGroups, type Drivers } from '../../groups/local-groups';
+import { refusalStatus } from '../../api/refusals';
 import { OperationError } from '../../groups/operations';
 import type { ActionResult } from '../../groups/resources/types';
 import { Membership } from '../../membership';
@@ -107,7 +108,7 @@ export class SimHost {
               return { status: 200, result };
             } catch (e) {
               if (e instanceof OperationError) {
-                return { status: e.status, error: e.message };
+                return { status: refusalStatus(e.kind), error: e.message };
               }
               throw e;
             }
@@ -127,7 +128,7 @@ export class SimHost {
           }
         });
         if (answer === undefined) {
-          throw new OperationError(`the deciding server ${decider} did not answer`, 503);
+          throw new OperationError(`the deciding server ${decider} did not answer`, 'unavailable');
         }
         if ('error' in answer) {
           throw answer.error;

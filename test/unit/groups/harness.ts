@@ -6,6 +6,7 @@
 import type { ClusterConfig, Resource } from '../../../backend/config/model';
 import { LocalGroups, type Drivers } from '../../../backend/groups/local-groups';
 import { EpochBook, nextEpoch } from '../../../backend/groups/claims';
+import { refusalStatus } from '../../../backend/api/refusals';
 import { GroupOperations, OperationError } from '../../../backend/groups/operations';
 import { systemClock } from '../../../backend/time/clock';
 import type { PlacementInput } from '../../../backend/groups/placement';
@@ -66,7 +67,7 @@ export class GroupSim {
               return { status: 200, result };
             } catch (e) {
               if (e instanceof OperationError) {
-                return { status: e.status, error: e.message };
+                return { status: refusalStatus(e.kind), error: e.message };
               }
               throw e;
             }

@@ -39,12 +39,15 @@ describe('group operations across agents', () => {
     sim.states.set('server2', 'unknown');
     const ops = sim.agent('server1').ops;
     await expect(ops.start('db', { ...by, server: 'server3' })).rejects.toMatchObject({
-      status: 409,
+      kind: 'conflict',
       message: 'server3 is not a startup server of group db',
     });
     await expect(ops.start('db', { ...by, server: 'server2' })).rejects.toThrow('server2 is not online');
-    await expect(ops.start('web', { ...by, server: 'server9' })).rejects.toMatchObject({ status: 404 });
-    await expect(ops.start('nope', by)).rejects.toMatchObject({ status: 404, message: 'no group is named "nope"' });
+    await expect(ops.start('web', { ...by, server: 'server9' })).rejects.toMatchObject({ kind: 'not-found' });
+    await expect(ops.start('nope', by)).rejects.toMatchObject({
+      kind: 'not-found',
+      message: 'no group is named "nope"',
+    });
     // db falls to server1 while server2 is out.
     expect((await ops.start('db', by)).server).toBe('server1');
   });
@@ -136,13 +139,13 @@ describe('group operations across agents', () => {
     expect(sim.activeOn('web')).toEqual([]);
   });
 
-  test('refusals are OperationErrors with an HTTP status', async () => {
+  test('refusals are OperationErrors of a kind (not-found, conflict, unavailable)', async () => {
     const sim = new GroupSim(groupConfig());
     const e = await sim
       .agent('server1')
       .ops.move('web', by)
       .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(OperationError);
-    expect(e).toMatchObject({ status: 409, message: 'group web is offline: start it instead' });
+    expect(e).toMatchObject({ kind: 'conflict', message: 'group web is offline: start it instead' });
   });
 });
