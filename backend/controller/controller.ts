@@ -68,6 +68,8 @@ export interface ControllerDeps {
 
 /** Groups started at once by the automatic start (scripts spawned together stall the loop). */
 const AUTO_START_CONCURRENCY = 4;
+const PENDING = 'a partition verdict is pending: nothing starts until it is known';
+const JUST_BECAME = ' only just became the deciding server: retry in a moment';
 /** Heartbeat intervals a server must have been the decider before it decides. */
 const DECIDER_SETTLE_INTERVALS = 3;
 
@@ -247,8 +249,9 @@ export class Controller {
     if (decider !== this.deps.self) {
       throw new OperationError(`${this.deps.self} does not decide: ${decider} does`, 'unavailable');
     }
-    if (!this.mayDecide(now)) {
-      throw new OperationError(this.whyNotDeciding(now), 'unavailable');
+    const why = await this.untilDeciding();
+    if (why !== '') {
+      throw new OperationError(why, 'unavailable');
     }
     if ((r.op === 'move' || r.op === 'restart') && r.from !== undefined) {
       const now = clusterGroups(this.placement()).find((g) => g.name === r.group);
@@ -336,6 +339,28 @@ export class Controller {
     }
   }
 
+  /**
+   * Waits out the transient reasons not to decide (a verdict pending, a decider that only
+   * just took over: a few heartbeat intervals), so an operator's request made at that
+   * moment is carried out rather than refused. Resolves with the reason that remains, or ''.
+   */
+  private async untilDeciding(): Promise<string> {
+    const { clock, config } = this.deps;
+    const interval = config.cluster.heartbeat.intervalMs;
+    const until = clock.now() + (DECIDER_SETTLE_INTERVALS + 1) * interval + config.cluster.heartbeat.timeoutMs;
+    for (;;) {
+      const why = this.whyNotDeciding(clock.now());
+      if (why === '' || !this.transient(why) || clock.now() >= until) {
+        return why;
+      }
+      await new Promise<void>((r) => clock.setTimer(interval, r));
+    }
+  }
+
+  private transient(why: string): boolean {
+    return why === PENDING || why.endsWith(JUST_BECAME);
+  }
+
   private mayDecide(now: number): boolean {
     return this.whyNotDeciding(now) === '';
   }
@@ -354,7 +379,7 @@ export class Controller {
       return blocked;
     }
     if (this.guard.deciding()) {
-      return 'a partition verdict is pending: nothing starts until it is known';
+      return PENDING;
     }
     if (!this.guard.quorate(this.deps.peers() ?? [])) {
       return 'too few servers are heard to decide (no majority, and not half with the master)';
@@ -363,7 +388,7 @@ export class Controller {
       return `${this.deps.self} does not decide`;
     }
     if (now - this.deciderSince.at < DECIDER_SETTLE_INTERVALS * interval && now - this.startedAt >= interval) {
-      return `${this.deps.self} only just became the deciding server: retry in a moment`;
+      return `${this.deps.self}${JUST_BECAME}`;
     }
     return '';
   }
