@@ -98,6 +98,8 @@ export class Controller {
    * because anyone asked: once it may start again, it asks the decider to start them.
    */
   private readonly restartAfter = new Set<string>();
+  private readonly asking = new Set<string>();
+  private peersAt: { at: number; peers: MemberPeer[] | null } | null = null;
 
   constructor(private readonly deps: ControllerDeps) {
     const { config, self, clock } = deps;
@@ -105,7 +107,7 @@ export class Controller {
     this.startedAt = clock.now();
     this.guard = new PartitionGuard(config, self, clock, {
       ...deps.guard,
-      peers: () => deps.peers() ?? [],
+      peers: () => this.peers() ?? [],
       stopHeld: () => this.release('this server lost the partition resolution'),
     });
     this.operations = new GroupOperations({
@@ -138,12 +140,24 @@ export class Controller {
     this.ready = true;
   }
 
+  /**
+   * Membership's view, read once per instant: a tick asks for it a dozen times (placement,
+   * decider, guard), and a snapshot of 32 peers is not free.
+   */
+  private peers(): MemberPeer[] | null {
+    const now = this.deps.clock.now();
+    if (this.peersAt?.at !== now) {
+      this.peersAt = { at: now, peers: this.deps.peers() };
+    }
+    return this.peersAt.peers;
+  }
+
   placement(): PlacementInput {
     return {
       config: this.deps.config,
       self: this.deps.self,
       local: this.deps.local.list(),
-      peers: this.deps.peers() ?? [],
+      peers: this.peers() ?? [],
       down: this.guard.down(),
     };
   }
@@ -154,7 +168,7 @@ export class Controller {
 
   /** The server that decides now, as this server sees it. */
   decider(): string {
-    const peers = this.deps.peers() ?? [];
+    const peers = this.peers() ?? [];
     return deciderOf({
       config: this.deps.config,
       self: this.deps.self,
@@ -185,7 +199,7 @@ export class Controller {
     const now = clock.now();
     this.checkStall(now);
     this.lastTickAt = now;
-    if (this.deps.membershipFailure() !== null || this.deps.peers() === null || !this.ready) {
+    if (this.deps.membershipFailure() !== null || this.peers() === null || !this.ready) {
       return;
     }
     this.askRestarts();
@@ -274,7 +288,8 @@ export class Controller {
 
   /**
    * A clean stop of this agent (maintenance): each group held here moves to the next
-   * startup server, through the decider like any request; what cannot move is stopped.
+   * startup server, through the decider like any request; what cannot move is stopped and
+   * asked for again when the agent starts next.
    */
   async leave(): Promise<void> {
     const held = this.deps.local
@@ -289,11 +304,16 @@ export class Controller {
               { group, server: o.server, detail: o.detail },
               'group moved away before the agent stops'
             ),
-          (e: Error) => this.deps.log.warn({ group, err: e.message }, 'group not moved away: it is stopped')
+          (e: Error) =>
+            this.deps.log.warn(
+              { group, err: e.message },
+              'group not moved away: it is stopped, and asked for again at the next start'
+            )
         )
       )
     );
-    await this.release('the agent is stopping', false);
+    // What could not move is remembered (state directory) and asked for when the agent is back.
+    await this.release('the agent is stopping', true);
   }
 
   /**
@@ -320,22 +340,30 @@ export class Controller {
     if (this.restartAfter.size === 0 || this.startBlocked() !== null || this.guard.deciding() || this.releases > 0) {
       return;
     }
-    const groups = [...this.restartAfter];
-    this.restartAfter.clear();
-    const settled = () => this.announce(); // the state directory forgets what was started
-    for (const group of groups) {
-      this.request({ op: 'start', group, requestedBy: 'rejoin', event: 'START' }).then(
-        (o) =>
-          this.deps.log.info({ group, server: o.server, detail: o.detail }, 'group started again after a forced stop'),
-        (e) => {
-          if (e instanceof OperationError && e.kind === 'unavailable') {
-            this.restartAfter.add(group); // nobody may decide yet: next round
-            return;
+    // Kept in restartAfter (so in the state directory) until the decider has answered.
+    for (const group of [...this.restartAfter].filter((g) => !this.asking.has(g))) {
+      this.asking.add(group);
+      this.request({ op: 'start', group, requestedBy: 'rejoin', event: 'START' })
+        .then(
+          (o) => {
+            this.deps.log.info(
+              { group, server: o.server, detail: o.detail },
+              'group started again after a forced stop'
+            );
+            this.restartAfter.delete(group);
+          },
+          (e: Error) => {
+            if (e instanceof OperationError && e.kind === 'unavailable') {
+              return; // nobody may decide now, or the decider is out of reach: next round
+            }
+            this.deps.log.warn({ group, err: e.message }, 'group not started again after a forced stop');
+            this.restartAfter.delete(group);
           }
-          this.deps.log.warn({ group, err: (e as Error).message }, 'group not started again after a forced stop');
-          settled();
-        }
-      );
+        )
+        .finally(() => {
+          this.asking.delete(group);
+          this.announce();
+        });
     }
   }
 
@@ -381,7 +409,7 @@ export class Controller {
     if (this.guard.deciding()) {
       return PENDING;
     }
-    if (!this.guard.quorate(this.deps.peers() ?? [])) {
+    if (!this.guard.quorate(this.peers() ?? [])) {
       return 'too few servers are heard to decide (no majority, and not half with the master)';
     }
     if (this.deciderSince === null || this.deciderSince.server !== this.deps.self) {

@@ -13,7 +13,7 @@
  */
 import type { ClusterConfig, Group } from '../config/model';
 import { GroupBusyError, type LocalGroups, type OperationResult } from './local-groups';
-import { chooseServer, clusterGroups, isSilent, isUp, startupServers, type PlacementInput } from './placement';
+import { clusterGroups, isSilent, isUp, startupServers, type PlacementInput } from './placement';
 import type { GroupEvent } from './resources/types';
 import type { Clock } from '../time/clock';
 
@@ -117,14 +117,25 @@ export class GroupOperations {
       if (view.holders.length > 0) {
         throw new OperationError(`group ${name} is already ${view.state} on ${view.holders.join(', ')}`, 'conflict');
       }
-      const target = options.server ?? chooseServer(this.deps.placement(), group);
-      if (target === null) {
+      // A named server only; else the startup servers that are up, in order, until one starts it.
+      const targets =
+        options.server !== undefined
+          ? [options.server]
+          : startupServers(this.deps.config(), group).filter((s) => this.isUp(s));
+      if (targets.length === 0) {
         throw new OperationError(`none of group ${name}'s startup servers is online`, 'unavailable');
       }
-      this.checkTarget(group, target);
+      this.checkTarget(group, targets[0]);
       const request = { event: options.event ?? 'START', from: options.from, requestedBy: options.requestedBy };
-      const step = await this.step(target, name, 'start', { ...request, epoch: this.deps.grant(name) });
-      return this.outcome(name, 'start', [step], step.ok ? target : null);
+      const steps: Step[] = [];
+      for (const target of targets) {
+        const step = await this.step(target, name, 'start', { ...request, epoch: this.deps.grant(name) });
+        steps.push(step);
+        if (step.ok) {
+          return this.outcome(name, 'start', steps, target, undefined, true);
+        }
+      }
+      return this.outcome(name, 'start', steps, null, undefined, false);
     });
   }
 

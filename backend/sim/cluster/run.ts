@@ -65,13 +65,16 @@ export async function runScenario(s: Scenario, seed: number, verbose = false): P
   // Watch recovery after the heal, up to the bound.
   let recoveryMs: number | null = null;
   await world.runUntil(s.healAt);
+  // Until everything that should run has run for 2 s on end, at most the bound.
+  const STEADY_MS = 2000;
   for (let t = s.healAt; t <= s.healAt + s.boundMs; t += 100) {
     await world.runUntil(t);
-    if (available() && recoveryMs === null) {
-      recoveryMs = t - s.healAt;
-    }
     if (!available()) {
       recoveryMs = null;
+    } else if (recoveryMs === null) {
+      recoveryMs = t - s.healAt;
+    } else if (t - s.healAt - recoveryMs >= STEADY_MS && (s.checks ?? []).every((c) => c.at < t)) {
+      break;
     }
   }
   for (const g of shouldRun()) {

@@ -135,7 +135,9 @@ describe('group operations across agents', () => {
     const sim = new GroupSim(groupConfig());
     sim.blocked = 'heartbeats are not running';
     const o = await sim.agent('server1').ops.start('web', by);
-    expect(o).toMatchObject({ ok: false, server: null, steps: [{ ok: false, detail: 'heartbeats are not running' }] });
+    // Every startup server is asked in turn; each refuses.
+    const refused = { ok: false, detail: 'heartbeats are not running' };
+    expect(o).toMatchObject({ ok: false, server: null, steps: [refused, refused, refused] });
     expect(sim.activeOn('web')).toEqual([]);
   });
 
