@@ -35,7 +35,10 @@ import type { Clock } from '../time/clock';
 import { deciderOf } from './decider';
 import type { GroupRequest } from './request';
 
-export interface MemberPeer extends GuardPeer, PeerView {}
+export interface MemberPeer extends GuardPeer, PeerView {
+  /** The heartbeat version the peer sends (absent: not heard yet). */
+  version?: number;
+}
 
 export interface ControllerLog {
   info(fields: object, msg: string): void;

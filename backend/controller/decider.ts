@@ -19,6 +19,8 @@ export interface DeciderPeer {
   server: string;
   state: ServerState;
   hears: string[] | null;
+  /** The heartbeat version the peer sends: agents before version 2 do not decide. */
+  version?: number;
 }
 
 export interface DeciderInput {
@@ -47,6 +49,12 @@ export function aliveServers(input: DeciderInput): string[] {
   return input.config.servers.map((s) => s.name).filter((s) => alive.has(s));
 }
 
+/**
+ * During a rolling upgrade, agents of the previous version (heartbeat version 1) coordinate
+ * their own requests as they always did and know nothing of deciding: the decider is the
+ * first alive server that runs this version.
+ */
 export function deciderOf(input: DeciderInput): string {
-  return aliveServers(input)[0];
+  const old = new Set(input.peers.filter((p) => (p.version ?? 2) < 2).map((p) => p.server));
+  return aliveServers(input).find((s) => !old.has(s)) ?? input.self;
 }
