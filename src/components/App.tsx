@@ -3,7 +3,7 @@ import { Navigate, Route, Routes } from 'react-router-dom';
 import type { AppRootProps } from '@grafana/data';
 import { LoadingPlaceholder } from '@grafana/ui';
 import { ApiProvider, createApi, type Api } from '../api/context';
-import { ROUTES } from '../constants';
+import { pageUrl, ROUTES } from '../constants';
 import { agentUrlsOf, type AppSettings } from '../types';
 
 // One chunk per page: the Overview loads without the Events, Monitors or editor code.
@@ -39,7 +39,7 @@ function App(props: AppProps) {
           <Route path={ROUTES.Events} element={<EventsPage />} />
           <Route path={ROUTES.Failovers} element={<FailoversPage />} />
           <Route path={`${ROUTES.Config}/*`} element={<ConfigEditorPage />} />
-          <Route path="*" element={<Navigate to={ROUTES.Overview} replace />} />
+          <Route path="*" element={<Navigate to={pageUrl(ROUTES.Overview)} replace />} />
         </Routes>
       </Suspense>
     </ApiProvider>

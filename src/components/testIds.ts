@@ -106,5 +106,7 @@ export const testIds = {
   confirm: {
     modal: id('confirm'),
     impact: id('confirm-impact'),
+    /** Grafana's own (ConfirmModal, @grafana/e2e-selectors). */
+    button: 'data-testid Confirm Modal Danger Button',
   },
 };
