@@ -18,6 +18,7 @@ export const testIds = {
     submit: id('agent-submit'),
   },
   configEditor: {
+    page: id('config-editor'),
     text: id('config-text'),
     problems: id('config-problems'),
     canonical: id('config-canonical'),

@@ -8,6 +8,7 @@ import groups from '../fixtures/groups.json';
 import monitors from '../fixtures/monitors.json';
 import events from '../fixtures/events-failover.json';
 import history from '../fixtures/config-history.json';
+import config from '../fixtures/config.json';
 import type { FakeRequest, Handler, Reply } from './fake-fetch';
 
 export type ClusterState = {
@@ -50,6 +51,8 @@ export function fakeAgent(
           return { body: state.monitors };
         case '/events':
           return { body: state.events };
+        case '/config':
+          return { body: config, headers: { ETag: `"${config.revision}"` } };
         case '/config/history':
           return { body: history };
       }
