@@ -5,7 +5,6 @@ import { Alert, Button, ConfirmModal, Field, Stack, TextArea, useStyles2 } from 
 import { useConfigValidation } from '../config/useConfigValidation';
 import { useClusterConfig, type ApplyView } from '../config/useClusterConfig';
 import { currentAbilities } from '../api/roles';
-import { ConsolePage } from '../components/common/ConsolePage';
 import { testIds } from '../components/testIds';
 
 /**
@@ -33,7 +32,7 @@ function ConfigEditorPage() {
   };
 
   return (
-    <ConsolePage testId={testIds.configEditor.page} fresh={false}>
+    <div data-testid={testIds.configEditor.page}>
       <Stack direction="column" gap={2}>
         <Stack direction="row" gap={1} alignItems="center">
           <Button variant="secondary" icon="download-alt" onClick={load} data-testid={testIds.configEditor.load}>
@@ -136,7 +135,7 @@ function ConfigEditorPage() {
           onDismiss={() => setConfirming(false)}
         />
       )}
-    </ConsolePage>
+    </div>
   );
 }
 
