@@ -3,7 +3,7 @@
  * (backend/api/answers/): changing a field of the status, a group, a monitor or an event
  * breaks `npm run typecheck` here instead of the console at run time. No code runs.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { ClusterStatus } from '../agent/status';
 import type { ApplyResult } from '../agent/config-apply';
 import type { StoredEvent } from '../events/event-log';
@@ -19,7 +19,10 @@ export type AnswerChecks = [
   Fits<{ groups: GroupView[] }, z.input<typeof answers.groupsAnswer>>,
   Fits<Outcome & { done: true }, z.input<typeof answers.operationAnswer>>,
   Fits<{ monitors: MonitorState[] }, z.input<typeof answers.monitorsAnswer>>,
-  Fits<{ events: Array<StoredEvent & { origin: string }>; unreachable: string[] }, z.input<typeof answers.eventsAnswer>>,
+  Fits<
+    { events: Array<StoredEvent & { origin: string }>; unreachable: string[] },
+    z.input<typeof answers.eventsAnswer>
+  >,
   Fits<{ events: StoredEvent[]; next?: number }, z.input<typeof answers.eventsAnswer>>,
   Fits<ApplyResult, z.input<typeof answers.configApplyAnswer>>,
 ];

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { AgentPool } from './agents';
 import { ApiError } from './errors';
 import { proxyUrl, type ProxyRole } from './urls';
@@ -54,7 +54,7 @@ export class ClusterClient {
   }
 
   /** GET through the viewer route of the first agent that answers. */
-  async get<S extends z.ZodType>(path: string, schema: S, signal?: AbortSignal): Promise<Answer<z.output<S>>> {
+  async get<S extends z.ZodMiniType>(path: string, schema: S, signal?: AbortSignal): Promise<Answer<z.output<S>>> {
     const failures: string[] = [];
     let refusal: ApiError | null = null;
     for (const agent of this.pool.order()) {
@@ -107,7 +107,7 @@ export class ClusterClient {
    * A change (POST) sent once through the first agent in order. On a lost answer the agent
    * is marked dead and `reread` reads the state again through the others.
    */
-  async mutate<S extends z.ZodType, R>(
+  async mutate<S extends z.ZodMiniType, R>(
     role: Exclude<ProxyRole, 'viewer'>,
     path: string,
     body: unknown,
@@ -155,7 +155,7 @@ export class ClusterClient {
    * same base answers 409), so this one fails over like a read. `after409` tells whether
    * the 409 came after a lost answer, when the change may be ours.
    */
-  async putConfig<S extends z.ZodType>(
+  async putConfig<S extends z.ZodMiniType>(
     config: unknown,
     baseRevision: number,
     schema: S

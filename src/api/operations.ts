@@ -6,7 +6,7 @@ import {
   type GroupViewAnswer,
   type OperationAnswer,
 } from '../../backend/api/answers';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Mutation } from './client';
 import { useApi } from './context';
 

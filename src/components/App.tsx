@@ -3,7 +3,8 @@ import { Navigate, Route, Routes } from 'react-router-dom';
 import type { AppRootProps } from '@grafana/data';
 import { LoadingPlaceholder } from '@grafana/ui';
 import { ApiProvider, createApi, type Api } from '../api/context';
-import { ROUTES } from '../constants';
+import { ConsolePage } from './common/ConsolePage';
+import { pageUrl, ROUTES } from '../constants';
 import { agentUrlsOf, type AppSettings } from '../types';
 
 // One chunk per page: the Overview loads without the Events, Monitors or editor code.
@@ -29,19 +30,21 @@ function App(props: AppProps) {
   const api = useMemo(() => given ?? createApi(urls), [given, key]);
   return (
     <ApiProvider api={api}>
-      <Suspense fallback={<LoadingPlaceholder text="Loading page" />}>
-        <Routes>
-          <Route path={ROUTES.Overview} element={<OverviewPage />} />
-          <Route path={`${ROUTES.Servers}/:name`} element={<ServerPage />} />
-          <Route path={ROUTES.Groups} element={<GroupsPage />} />
-          <Route path={`${ROUTES.Groups}/:name`} element={<GroupsPage />} />
-          <Route path={ROUTES.Monitors} element={<MonitorsPage />} />
-          <Route path={ROUTES.Events} element={<EventsPage />} />
-          <Route path={ROUTES.Failovers} element={<FailoversPage />} />
-          <Route path={`${ROUTES.Config}/*`} element={<ConfigEditorPage />} />
-          <Route path="*" element={<Navigate to={ROUTES.Overview} replace />} />
-        </Routes>
-      </Suspense>
+      <ConsolePage>
+        <Suspense fallback={<LoadingPlaceholder text="Loading page" />}>
+          <Routes>
+            <Route path={ROUTES.Overview} element={<OverviewPage />} />
+            <Route path={`${ROUTES.Servers}/:name`} element={<ServerPage />} />
+            <Route path={ROUTES.Groups} element={<GroupsPage />} />
+            <Route path={`${ROUTES.Groups}/:name`} element={<GroupsPage />} />
+            <Route path={ROUTES.Monitors} element={<MonitorsPage />} />
+            <Route path={ROUTES.Events} element={<EventsPage />} />
+            <Route path={ROUTES.Failovers} element={<FailoversPage />} />
+            <Route path={`${ROUTES.Config}/*`} element={<ConfigEditorPage />} />
+            <Route path="*" element={<Navigate to={pageUrl(ROUTES.Overview)} replace />} />
+          </Routes>
+        </Suspense>
+      </ConsolePage>
     </ApiProvider>
   );
 }

@@ -18,6 +18,7 @@ export const testIds = {
     submit: id('agent-submit'),
   },
   configEditor: {
+    page: id('config-editor'),
     text: id('config-text'),
     problems: id('config-problems'),
     canonical: id('config-canonical'),
@@ -106,5 +107,7 @@ export const testIds = {
   confirm: {
     modal: id('confirm'),
     impact: id('confirm-impact'),
+    /** Grafana's own (ConfirmModal, @grafana/e2e-selectors). */
+    button: 'data-testid Confirm Modal Danger Button',
   },
 };

@@ -4,7 +4,6 @@ import { Alert, Button, Field, InlineSwitch, Input, RadioButtonGroup, Stack, use
 import type { EventsAnswer, StoredEventAnswer } from '../../backend/api/answers';
 import { useResource } from '../api/context';
 import { resources, type EventFilter } from '../api/resources';
-import { ConsolePage } from '../components/common/ConsolePage';
 import { LoadState } from '../components/common/LoadState';
 import { StateText } from '../components/common/StateText';
 import { getTableStyles } from '../components/common/styles';
@@ -79,7 +78,7 @@ function EventsPage() {
   };
 
   return (
-    <ConsolePage testId={testIds.events.page}>
+    <div data-testid={testIds.events.page}>
       <div className={s.section}>
         <Stack direction="row" gap={2} wrap="wrap" alignItems="flex-end">
           <Field label="Server">
@@ -170,7 +169,7 @@ function EventsPage() {
           Older
         </Button>
       </Stack>
-    </ConsolePage>
+    </div>
   );
 }
 

@@ -4,7 +4,6 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
 import { useResource } from '../api/context';
 import { resources } from '../api/resources';
-import { ConsolePage } from '../components/common/ConsolePage';
 import { LoadState } from '../components/common/LoadState';
 import { StateText } from '../components/common/StateText';
 import { testIds } from '../components/testIds';
@@ -26,7 +25,7 @@ function FailoversPage() {
   const snap = useResource((api) => resources.events(api.client, api.cache, { limit: 1000 }));
   const failovers = useMemo(() => buildFailovers(snap.data?.events ?? []), [snap.data]);
   return (
-    <ConsolePage testId={testIds.timeline.page}>
+    <div data-testid={testIds.timeline.page}>
       <LoadState
         snap={snap}
         what="the event log"
@@ -64,7 +63,7 @@ function FailoversPage() {
           </ol>
         )}
       </LoadState>
-    </ConsolePage>
+    </div>
   );
 }
 

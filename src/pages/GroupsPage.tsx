@@ -7,7 +7,6 @@ import { useGroupOperation, type GroupOp } from '../api/operations';
 import { resources } from '../api/resources';
 import { currentAbilities } from '../api/roles';
 import { GroupsTable } from '../components/cluster/GroupsTable';
-import { ConsolePage } from '../components/common/ConsolePage';
 import { LoadState } from '../components/common/LoadState';
 import { getTableStyles } from '../components/common/styles';
 import { GroupActions } from '../components/groups/GroupActions';
@@ -55,7 +54,7 @@ function GroupsPage() {
   };
 
   return (
-    <ConsolePage testId={testIds.groups.page}>
+    <div data-testid={testIds.groups.page}>
       {outcome && <OperationOutcome outcome={outcome} onClose={() => setOutcome(null)} />}
       <LoadState
         snap={groups}
@@ -88,7 +87,7 @@ function GroupsPage() {
           onDismiss={() => setPending(null)}
         />
       )}
-    </ConsolePage>
+    </div>
   );
 }
 

@@ -7,7 +7,6 @@ import { useResource } from '../api/context';
 import { useMonitorOperation, type MonitorOp } from '../api/operations';
 import { resources } from '../api/resources';
 import { currentAbilities } from '../api/roles';
-import { ConsolePage } from '../components/common/ConsolePage';
 import { LoadState } from '../components/common/LoadState';
 import { Pager, usePage } from '../components/common/Paged';
 import { getTableStyles, getToneStyles } from '../components/common/styles';
@@ -64,7 +63,7 @@ function MonitorsPage() {
   };
 
   return (
-    <ConsolePage testId={testIds.monitors.page}>
+    <div data-testid={testIds.monitors.page}>
       {outcome && (
         <div data-testid={testIds.monitors.outcome} data-kind={outcome.result.kind}>
           <Alert
@@ -151,7 +150,7 @@ function MonitorsPage() {
           onDismiss={() => setPending(null)}
         />
       )}
-    </ConsolePage>
+    </div>
   );
 }
 

@@ -7,7 +7,6 @@ import { DashboardLinks } from '../components/cluster/DashboardLinks';
 import { GroupsTable } from '../components/cluster/GroupsTable';
 import { MonitorsSummary } from '../components/cluster/MonitorsSummary';
 import { ServersTable } from '../components/cluster/ServersTable';
-import { ConsolePage } from '../components/common/ConsolePage';
 import { LoadState } from '../components/common/LoadState';
 import { getTableStyles } from '../components/common/styles';
 import { testIds } from '../components/testIds';
@@ -17,7 +16,7 @@ function OverviewPage() {
   const s = useStyles2(getTableStyles);
   const status = useResource((api) => resources.status(api.client, api.cache));
   return (
-    <ConsolePage testId={testIds.overview.page}>
+    <div data-testid={testIds.overview.page}>
       <LoadState snap={status} what="the cluster status">
         {(st) => (
           <>
@@ -45,7 +44,7 @@ function OverviewPage() {
           </>
         )}
       </LoadState>
-    </ConsolePage>
+    </div>
   );
 }
 

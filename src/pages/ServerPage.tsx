@@ -5,7 +5,6 @@ import { useResource } from '../api/context';
 import { resources } from '../api/resources';
 import { DashboardLinks } from '../components/cluster/DashboardLinks';
 import { GroupsTable } from '../components/cluster/GroupsTable';
-import { ConsolePage } from '../components/common/ConsolePage';
 import { LoadState } from '../components/common/LoadState';
 import { StateText } from '../components/common/StateText';
 import { getTableStyles } from '../components/common/styles';
@@ -19,7 +18,7 @@ function ServerPage() {
   const s = useStyles2(getTableStyles);
   const status = useResource((api) => resources.status(api.client, api.cache));
   return (
-    <ConsolePage testId={testIds.server.page}>
+    <div data-testid={testIds.server.page}>
       <LoadState snap={status} what="the cluster status">
         {(st) => {
           const server = st.servers.find((x) => x.name === name);
@@ -128,7 +127,7 @@ function ServerPage() {
           );
         }}
       </LoadState>
-    </ConsolePage>
+    </div>
   );
 }
 

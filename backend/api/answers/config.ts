@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** GET /api/v1/config; `config` is checked by backend/config/model, not here. */
 export const configAnswer = z.object({ revision: z.number(), hash: z.string(), config: z.unknown() });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * One event of GET /api/v1/events. `origin` (the agent whose log holds it) is set with
@@ -8,25 +8,25 @@ import { z } from 'zod';
 export const storedEvent = z.object({
   id: z.number(),
   time: z.number(),
-  lastTime: z.number().optional(),
-  repeats: z.number().optional(),
+  lastTime: z.optional(z.number()),
+  repeats: z.optional(z.number()),
   server: z.string(),
   type: z.string(),
   class: z.string(),
-  source: z.string().nullish(),
-  monitor: z.string().nullish(),
+  source: z.nullish(z.string()),
+  monitor: z.nullish(z.string()),
   summary: z.string(),
-  fields: z.record(z.string(), z.unknown()).nullish(),
-  raw: z.string().nullish(),
-  origin: z.string().optional(),
+  fields: z.nullish(z.record(z.string(), z.unknown())),
+  raw: z.nullish(z.string()),
+  origin: z.optional(z.string()),
 });
 
 export const eventsAnswer = z.object({
   events: z.array(storedEvent),
   /** Local scope: the `before` of the next page when this one was full. */
-  next: z.number().optional(),
+  next: z.optional(z.number()),
   /** Cluster scope: peers that did not answer. */
-  unreachable: z.array(z.string()).optional(),
+  unreachable: z.optional(z.array(z.string())),
 });
 
 export type StoredEventAnswer = z.infer<typeof storedEvent>;

@@ -1,15 +1,15 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { statusGroup } from './status';
 
 export const resourceStatus = z.object({
   name: z.string(),
   type: z.string(),
   state: z.string(),
-  detail: z.string().nullable(),
+  detail: z.nullable(z.string()),
 });
 
 /** One element of GET /api/v1/groups (and the body of GET /groups/NAME). */
-export const groupView = statusGroup.extend({
+export const groupView = z.extend(statusGroup, {
   localSince: z.number(),
   localReason: z.string(),
   resources: z.array(resourceStatus),
@@ -33,7 +33,7 @@ export const operationAnswer = z.union([
     group: z.string(),
     operation: z.string(),
     ok: z.boolean(),
-    server: z.string().nullable(),
+    server: z.nullable(z.string()),
     detail: z.string(),
     steps: z.array(operationStep),
     done: z.literal(true),
@@ -44,7 +44,7 @@ export const operationAnswer = z.union([
 /** Every refusal: 4xx/5xx with `error` (and `problems` for invalid bodies). */
 export const errorAnswer = z.object({
   error: z.string(),
-  problems: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  problems: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
 });
 
 export type GroupViewAnswer = z.infer<typeof groupView>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 const statusCounts = z.object({ normal: z.number(), warning: z.number(), error: z.number(), suspended: z.number() });
 

@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { monitorSummary } from './monitors';
 
-const ms = z.number().nullable();
+const ms = z.nullable(z.number());
 
 export const statusPath = z.object({
   interconnect: z.number(),
@@ -15,9 +15,9 @@ export const statusPath = z.object({
 });
 
 export const statusBmc = z.object({
-  reachable: z.boolean().nullable(),
+  reachable: z.nullable(z.boolean()),
   power: z.string(),
-  lastError: z.object({ source: z.string(), message: z.string(), at: z.number() }).nullable(),
+  lastError: z.nullable(z.object({ source: z.string(), message: z.string(), at: z.number() })),
   lastPowerReadAt: ms,
 });
 
@@ -27,20 +27,20 @@ export const statusServer = z.object({
   state: z.string(),
   since: ms,
   degraded: z.boolean(),
-  reason: z.string().nullable(),
+  reason: z.nullable(z.string()),
   paths: z.array(statusPath),
-  bmc: statusBmc.nullable(),
-  config: z.object({ revision: z.number(), hash: z.string() }).nullable(),
+  bmc: z.nullable(statusBmc),
+  config: z.nullable(z.object({ revision: z.number(), hash: z.string() })),
 });
 
 export const statusGroup = z.object({
   name: z.string(),
   state: z.string(),
-  currentServer: z.string().nullable(),
+  currentServer: z.nullable(z.string()),
   holders: z.array(z.string()),
   startupServers: z.array(z.string()),
   local: z.string(),
-  operation: z.string().nullable(),
+  operation: z.nullable(z.string()),
 });
 
 export const configConflict = z.object({ revision: z.number(), hashes: z.record(z.string(), z.string()) });
@@ -52,13 +52,13 @@ export const clusterStatus = z.object({
   at: z.number(),
   heartbeat: z.object({
     running: z.boolean(),
-    mode: z.string().nullable(),
+    mode: z.nullable(z.string()),
     intervalMs: z.number(),
     timeoutMs: z.number(),
     muted: z.boolean(),
-    error: z.string().nullable(),
+    error: z.nullable(z.string()),
   }),
-  interconnects: z.array(z.object({ index: z.number(), type: z.string(), port: z.number().nullable() })),
+  interconnects: z.array(z.object({ index: z.number(), type: z.string(), port: z.nullable(z.number()) })),
   servers: z.array(statusServer),
   groups: z.array(statusGroup),
   monitors: z.array(monitorSummary),

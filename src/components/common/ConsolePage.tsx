@@ -16,23 +16,20 @@ const TABS: Array<{ route: ROUTES; label: string }> = [
   { route: ROUTES.Config, label: 'Configuration' },
 ];
 
-/** Every console page: Grafana's PluginPage, the tabs between pages, and the freshness bar. */
-export function ConsolePage({
-  testId,
-  children,
-  fresh = true,
-}: {
-  testId: string;
-  children: React.ReactNode;
-  fresh?: boolean;
-}) {
+/**
+ * The frame of every console page, rendered once by App around the lazy routes: Grafana's
+ * PluginPage, the tabs between pages, and the freshness bar (not on the configuration editor,
+ * which shows no live state). Being in App's chunk, it is not repeated in every page's chunk.
+ */
+export function ConsolePage({ children }: { children: React.ReactNode }) {
   const location = useLocation();
   const navigate = useNavigate();
   const { pool } = useApi();
   const active = location.pathname.slice(PLUGIN_BASE_URL.length + 1).split('/')[0] || ROUTES.Overview;
+  const fresh = active !== ROUTES.Config;
   return (
     <PluginPage>
-      <div data-testid={testId}>
+      <div>
         <TabsBar>
           {TABS.map((t) => (
             <Tab
