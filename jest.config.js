@@ -1,6 +1,7 @@
-// Three jest projects: pure/unit logic of the agent (node), real-process integration
-// tests of the agent (node, serial, tools installed by globalSetup), and the Grafana
-// plugin (jsdom, Grafana's scaffolded transform settings).
+// Four jest projects: pure/unit logic of the agent (node), real-process integration
+// tests of the agent (node, serial, tools installed by globalSetup), the built plugin in
+// Chromium (browser), and the Grafana plugin's components (jsdom, Grafana's scaffolded
+// transform settings).
 process.env.TZ = 'UTC';
 const grafana = require('./.config/jest.config');
 
@@ -21,6 +22,15 @@ module.exports = {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       transform: { '^.+\\.(t|j)sx?$': swc },
       globalSetup: '<rootDir>/test/setup/global-setup.js',
+    },
+    {
+      // The built plugin in real headless Chromium on the Grafana-compatible host (test/browser/host/),
+      // against real agents: needs dist/ (npm run build:plugin) and Debian's chromium (installed by the setup).
+      displayName: 'browser',
+      testEnvironment: '<rootDir>/test/setup/environment.js',
+      testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
+      transform: { '^.+\\.(t|j)sx?$': swc },
+      globalSetup: '<rootDir>/test/setup/browser-setup.js',
     },
     {
       ...grafana,

@@ -2,7 +2,8 @@
 // Two simulated BMCs (ipmi_sim on 127.0.1.1 and 127.0.1.2), two agents (127.0.0.1 and
 // 127.0.0.2, API port 29011), an admin token, failover group failover1 started on server1, and
 // a real Prometheus scraping both agents with the project's rules when Debian's prometheus is
-// installed. Prints the URLs and the one command that injects a fatal PET from server1's BMC
+// installed, and the plugin's pages on the Grafana-compatible test host (test/browser/host/)
+// with a banner saying it is a preview outside Grafana. Prints the URLs and the one command that injects a fatal PET from server1's BMC
 // (failover1 then fails over to server2), follows the event log, and runs until Ctrl-C, which
 // stops every process it started (by PID) and removes its temporary folder.
 //   -- --once   inject the trap itself, show the cluster's answer, clean up and exit (the test)
@@ -50,7 +51,14 @@ const admin = given
   ? { token: given, entry: { name: 'demo-admin', role: 'admin', sha256: hashToken(given) } }
   : createToken('demo-admin', 'admin');
 const viewer = createToken('demo-prometheus', 'viewer');
-fs.writeFileSync(path.join(dir, 'tokens.yaml'), dump([admin.entry, viewer.entry]), { mode: 0o600 });
+// The plugin preview's proxy gives each Grafana role its own token (plugin.json routes).
+const consoleViewer = createToken('demo-console-viewer', 'viewer');
+const consoleOperator = createToken('demo-console-operator', 'operator');
+fs.writeFileSync(
+  path.join(dir, 'tokens.yaml'),
+  dump([admin.entry, viewer.entry, consoleViewer.entry, consoleOperator.entry]),
+  { mode: 0o600 }
+);
 fs.writeFileSync(path.join(dir, 'prometheus.token'), viewer.token, { mode: 0o600 });
 const env = {
   ...process.env,
@@ -173,9 +181,13 @@ async function startMonitoring(urls) {
   return p;
 }
 
-/** The plugin pages on the Grafana-compatible host, where this checkout has it (test/browser/host/). */
+/**
+ * The plugin pages on the Grafana-compatible host of the browser tests (test/browser/host/),
+ * with both agents and a token per role, signed in as an Admin; the host (not the plugin)
+ * shows a banner saying that this is a preview outside Grafana.
+ */
 async function startPreview(urls) {
-  say('plugin pages');
+  say('plugin pages (preview outside Grafana)');
   const host = path.join(root, 'test/browser/host/server.js');
   if (!fs.existsSync(host) || !fs.existsSync(path.join(root, 'dist/module.js'))) {
     console.log(
@@ -186,13 +198,24 @@ async function startPreview(urls) {
   }
   preview = await require(host).start({
     dist: path.join(root, 'dist'),
-    settings: { enabled: true, jsonData: { agentUrl: urls.server1 }, secureJsonData: { agentToken: admin.token } },
-    user: { role: 'Admin' },
+    settings: {
+      enabled: true,
+      jsonData: { agentUrls: [urls.server1, urls.server2] },
+      secureJsonData: {
+        viewerToken: consoleViewer.token,
+        operatorToken: consoleOperator.token,
+        adminToken: admin.token,
+      },
+    },
+    user: { role: 'Admin', login: 'demo' },
     address: at(0, 1),
     port: PREVIEW_PORT,
+    banner:
+      'Preview outside Grafana: the Lifeline plugin on a Grafana-compatible test host, signed in as an Admin. ' +
+      'In Grafana, install the plugin (README, Install) or run examples/compose/.',
   });
   console.log(
-    `Plugin preview (outside Grafana, on a Grafana-compatible test host): ${preview.url}/a/lifeline-cluster-app/`
+    `Plugin preview (outside Grafana, on a Grafana-compatible test host): ${preview.url}/a/lifeline-cluster-app/overview`
   );
 }
 

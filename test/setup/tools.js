@@ -16,4 +16,5 @@ module.exports = {
   'systemd-analyze': 'systemd',
   zip: 'zip',
   unzip: 'unzip',
+  chromium: 'chromium', // the browser tests (test/browser/), driven by playwright-core
 };

@@ -37,12 +37,19 @@ test('every mounted folder exists, and Grafana has every variable its provisioni
     expect(fs.statSync(dir).isDirectory()).toBe(true);
     expect(to).toBe(`/etc/grafana/provisioning/${path.basename(dir)}`);
     for (const f of fs.readdirSync(dir)) {
-      for (const m of fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/\$(?:__env)?\{([A-Z_]+)\}/g)) {
+      for (const m of fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/\$(?:__env)?\{([A-Z0-9_]+)\}/g)) {
         used.add(m[1]);
       }
     }
   }
-  expect([...used].sort()).toEqual(['LIFELINE_AGENT_TOKEN', 'LIFELINE_AGENT_URL', 'PROMETHEUS_URL']);
+  expect([...used].sort()).toEqual([
+    'LIFELINE_ADMIN_TOKEN',
+    'LIFELINE_AGENT_URL_1',
+    'LIFELINE_AGENT_URL_2',
+    'LIFELINE_OPERATOR_TOKEN',
+    'LIFELINE_VIEWER_TOKEN',
+    'PROMETHEUS_URL',
+  ]);
   for (const v of used) {
     expect(g.environment[v]).toEqual(expect.any(String));
   }
@@ -50,12 +57,15 @@ test('every mounted folder exists, and Grafana has every variable its provisioni
   expect(g.volumes).toContain('plugin:/var/lib/grafana/plugins/lifeline-cluster-app:ro');
 });
 
-test("Grafana's URLs are the demo's agent API and Prometheus, and both sides share one token", () => {
+test("Grafana's URLs are the demo's agent API and Prometheus, and both sides share one token (for every role)", () => {
   const env = compose.services.grafana.environment;
-  expect(env.LIFELINE_AGENT_URL).toBe(`http://127.0.0.1:${constant('API_PORT')}`);
+  expect(env.LIFELINE_AGENT_URL_1).toBe(`http://127.0.0.1:${constant('API_PORT')}`);
+  expect(env.LIFELINE_AGENT_URL_2).toBe(`http://127.0.0.2:${constant('API_PORT')}`);
   expect(constant('PROMETHEUS')).toBe('`${at(0, 1)}:29090`');
   expect(env.PROMETHEUS_URL).toBe('http://127.0.0.1:29090');
-  expect(env.LIFELINE_AGENT_TOKEN).toBe('${LIFELINE_DEMO_TOKEN}');
+  for (const role of ['VIEWER', 'OPERATOR', 'ADMIN']) {
+    expect(env[`LIFELINE_${role}_TOKEN`]).toBe('${LIFELINE_DEMO_TOKEN}');
+  }
   expect(compose.services.demo.environment.LIFELINE_DEMO_TOKEN).toMatch(/^\$\{LIFELINE_DEMO_TOKEN:\?/);
   expect(demo).toContain('process.env.LIFELINE_DEMO_TOKEN');
 });

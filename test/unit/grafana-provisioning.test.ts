@@ -118,7 +118,7 @@ test('the committed alert file is what `npm run provisioning` generates from the
   expect({ code: check.status, stderr: check.stderr }).toEqual({ code: 0, stderr: '' });
 });
 
-test('the data source, dashboards provider and app take their URLs and token from the environment', () => {
+test('the data source, dashboards provider and app take their URLs and tokens from the environment', () => {
   expect(yaml('datasources', 'lifeline.yaml')).toMatchObject({
     apiVersion: 1,
     datasources: [{ uid: 'lifeline-prometheus', type: 'prometheus', access: 'proxy', url: '${PROMETHEUS_URL}' }],
@@ -138,8 +138,12 @@ test('the data source, dashboards provider and app take their URLs and token fro
         type: 'lifeline-cluster-app',
         org_id: 1,
         disabled: false,
-        jsonData: { agentUrl: '$__env{LIFELINE_AGENT_URL}' },
-        secureJsonData: { agentToken: '$__env{LIFELINE_AGENT_TOKEN}' },
+        jsonData: { agentUrls: ['$__env{LIFELINE_AGENT_URL_1}', '$__env{LIFELINE_AGENT_URL_2}'] },
+        secureJsonData: {
+          viewerToken: '$__env{LIFELINE_VIEWER_TOKEN}',
+          operatorToken: '$__env{LIFELINE_OPERATOR_TOKEN}',
+          adminToken: '$__env{LIFELINE_ADMIN_TOKEN}',
+        },
       },
     ],
   });

@@ -1,0 +1,67 @@
+/** The resources the pages read, each a schema of backend/api/answers and a cache key. */
+import {
+  clusterStatus,
+  configAnswer,
+  configHistoryAnswer,
+  eventsAnswer,
+  groupsAnswer,
+  monitorsAnswer,
+  type ClusterStatusAnswer,
+  type EventsAnswer,
+  type GroupViewAnswer,
+  type MonitorStateAnswer,
+  type ConfigAnswer,
+} from '../../backend/api/answers';
+import type { ClusterClient } from './client';
+import { Resource, type ResourceCache } from './store';
+
+export interface EventFilter {
+  server?: string;
+  type?: string;
+  class?: string;
+  from?: number;
+  to?: number;
+  before?: number;
+  limit?: number;
+}
+
+export function eventsQuery(f: EventFilter): string {
+  const q = new URLSearchParams({ scope: 'cluster' });
+  for (const [k, v] of Object.entries(f)) {
+    if (v !== undefined && v !== '') {
+      q.set(k, String(v));
+    }
+  }
+  return `/events?${q.toString()}`;
+}
+
+export const resources = {
+  status: (c: ClusterClient, cache: ResourceCache) =>
+    cache.get<ClusterStatusAnswer>('status', () => new Resource(() => c.get('/status', clusterStatus))),
+  groups: (c: ClusterClient, cache: ResourceCache) =>
+    cache.get<GroupViewAnswer[]>(
+      'groups',
+      () =>
+        new Resource(async () => {
+          const r = await c.get('/groups', groupsAnswer);
+          return { data: r.data.groups, agent: r.agent };
+        })
+    ),
+  monitors: (c: ClusterClient, cache: ResourceCache) =>
+    cache.get<MonitorStateAnswer[]>(
+      'monitors',
+      () =>
+        new Resource(async () => {
+          const r = await c.get('/monitors', monitorsAnswer);
+          return { data: r.data.monitors, agent: r.agent };
+        }, 500)
+    ),
+  events: (c: ClusterClient, cache: ResourceCache, filter: EventFilter) => {
+    const path = eventsQuery(filter);
+    return cache.get<EventsAnswer>(`events:${path}`, () => new Resource(() => c.get(path, eventsAnswer), 1000));
+  },
+  config: (c: ClusterClient, cache: ResourceCache) =>
+    cache.get<ConfigAnswer>('config', () => new Resource(() => c.get('/config', configAnswer))),
+  configHistory: (c: ClusterClient, cache: ResourceCache) =>
+    cache.get('config-history', () => new Resource(() => c.get('/config/history', configHistoryAnswer))),
+};
