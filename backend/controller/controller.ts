@@ -162,6 +162,7 @@ export class Controller {
       local: this.deps.local.list(),
       peers: this.peers() ?? [],
       down: this.guard.down(),
+      absent: this.guard.absent(),
     };
   }
 

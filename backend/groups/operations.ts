@@ -13,7 +13,7 @@
  */
 import type { ClusterConfig, Group } from '../config/model';
 import { GroupBusyError, type LocalGroups, type OperationResult } from './local-groups';
-import { clusterGroups, isSilent, isUp, startupServers, type PlacementInput } from './placement';
+import { clusterGroups, isSilent, isUp, startupServers, unknownHolders, type PlacementInput } from './placement';
 import type { GroupEvent } from './resources/types';
 import type { Clock } from '../time/clock';
 
@@ -117,6 +117,7 @@ export class GroupOperations {
       if (view.holders.length > 0) {
         throw new OperationError(`group ${name} is already ${view.state} on ${view.holders.join(', ')}`, 'conflict');
       }
+      this.checkUnknown(group);
       // A named server only; else the startup servers that are up, in order, until one starts it.
       const targets =
         options.server !== undefined
@@ -233,6 +234,7 @@ export class GroupOperations {
     if (blocked !== null) {
       throw new OperationError(blocked, 'unavailable');
     }
+    this.checkUnknown(group);
     const others = await this.awaitRelease(name, request.from);
     if (others.length > 0) {
       throw new OperationError(`group ${name} is held by ${others.join(', ')}`, 'conflict');
@@ -350,6 +352,17 @@ export class GroupOperations {
   private isUp(server: string): boolean {
     const p = this.deps.placement();
     return isUp(p, server);
+  }
+
+  /** Refuses to start a group that a never-heard peer may run (placement.ts unknownHolders). */
+  private checkUnknown(group: Group) {
+    const unknown = unknownHolders(this.deps.placement(), group);
+    if (unknown.length > 0) {
+      throw new OperationError(
+        `group ${group.name} may be active on ${unknown.join(', ')}, never heard since this agent started: it starts once ${unknown.length > 1 ? 'they are' : 'it is'} heard, fenced, past the watchdog deadline or confirmed down`,
+        'unavailable'
+      );
+    }
   }
 
   private checkReachable(group: string, holders: string[]) {

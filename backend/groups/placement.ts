@@ -60,6 +60,19 @@ export interface PlacementInput {
    * offline-confirmed.
    */
   down?: readonly string[];
+  /**
+   * Peers never heard since this agent started and not known down: they may run anything
+   * they are a startup server of (a server cut off before this agent came up, an agent
+   * killed with its daemons running), so those groups start nowhere until they are heard,
+   * fenced, past their watchdog deadline or confirmed down.
+   */
+  absent?: readonly string[];
+}
+
+/** The absent peers (see PlacementInput.absent) that may run `group`, or []. */
+export function unknownHolders(input: PlacementInput, group: Group): string[] {
+  const absent = input.absent ?? [];
+  return startupServers(input.config, group).filter((s) => absent.includes(s) && !isDown(input, s));
 }
 
 /** A server on which nothing runs: its BMC reports power off, or it is known down. */
@@ -145,7 +158,8 @@ export function autoStartGroups(input: PlacementInput): Array<{ group: string; s
   const view = new Map(clusterGroups(input).map((g) => [g.name, g]));
   return input.config.groups.flatMap((g) => {
     const server = chooseServer(input, g);
-    return g.autoStart && server !== null && view.get(g.name)!.holders.length === 0 ? [{ group: g.name, server }] : [];
+    const free = view.get(g.name)!.holders.length === 0 && unknownHolders(input, g).length === 0;
+    return g.autoStart && server !== null && free ? [{ group: g.name, server }] : [];
   });
 }
 
@@ -201,7 +215,7 @@ export function orphanedGroups(
       return [];
     }
     const candidates = startupServers(input.config, g).filter((s) => s !== from && isUp(input, s));
-    return candidates.length > 0 ? [{ group: g.name, from, candidates }] : [];
+    return candidates.length > 0 && unknownHolders(input, g).length === 0 ? [{ group: g.name, from, candidates }] : [];
   });
 }
 

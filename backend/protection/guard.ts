@@ -75,6 +75,9 @@ export class PartitionGuard {
   /** The peers silent when this server lost (whatever partition.action does). */
   private lostTo = new Set<string>();
   private lostAt: number | null = null;
+  private readonly startedAt: number;
+  /** Startup fencing calls in flight. */
+  private readonly fencing = new Set<string>();
 
   constructor(
     private readonly config: ClusterConfig,
@@ -83,6 +86,7 @@ export class PartitionGuard {
     private readonly host: GuardHost
   ) {
     this.mode = settleMode(config);
+    this.startedAt = clock.now();
   }
 
   /**
@@ -98,6 +102,18 @@ export class PartitionGuard {
   /** Peers that left cleanly (not silent, not judged). */
   departed(): string[] {
     return [...this.marks].filter(([, m]) => m.why === 'left').map(([s]) => s);
+  }
+
+  /**
+   * Peers never heard since this agent started (and not marked, not powered off): they
+   * may run groups this agent cannot see. After two heartbeat timeouts they are settled
+   * like silent peers: fenced (startup fencing), or given a watchdog deadline counted from
+   * this agent's start; without either they stay absent until heard or confirmed down.
+   */
+  absent(peers = this.host.peers()): string[] {
+    return peers
+      .filter((p) => p.lastHeardAt === null && isSilentState(p.state) && !this.marks.has(p.server))
+      .map((p) => p.server);
   }
 
   /** A verdict is pending or being carried out: nothing should start until it is known. */
@@ -222,6 +238,7 @@ export class PartitionGuard {
         this.marks.delete(p.server);
       }
     }
+    this.settleAbsent(peers);
     const silent = this.silentPeers(peers);
     this.unsettled = false;
     if (
@@ -255,6 +272,40 @@ export class PartitionGuard {
       void this.resolve(silent, peers).finally(() => {
         this.busy = false;
       });
+    }
+  }
+
+  private settleAbsent(peers: GuardPeer[]): void {
+    const now = this.clock.now();
+    if (this.mode === 'none' || now - this.startedAt < 2 * this.config.cluster.heartbeat.timeoutMs) {
+      return;
+    }
+    for (const peer of this.absent(peers)) {
+      if (this.mode === 'watchdog') {
+        // Cut off before this agent started, it stopped its groups or was reset by then.
+        const from = this.startedAt + takeoverDelayMs(this.config, peer);
+        this.marks.set(peer, { incarnation: null, why: 'deadline', from });
+        this.host.record(
+          'recoverable',
+          `${peer} was never heard since this agent started: its groups may start once its watchdog deadline has passed`
+        );
+      } else if (!this.fencing.has(peer)) {
+        this.fencing.add(peer);
+        void this.host
+          .fence(peer)
+          .then((r) => {
+            if (r.ok) {
+              this.marks.set(peer, { incarnation: null, why: 'fenced', from: this.clock.now() });
+              this.host.record(
+                'fatal',
+                `${peer} fenced at startup (never heard since this agent started; ${this.fenceName()}, confirmed by its BMC)`
+              );
+            } else {
+              this.host.record('fatal', `startup fencing of ${peer} failed: its groups stay stopped; ${r.detail}`);
+            }
+          })
+          .finally(() => this.fencing.delete(peer));
+      }
     }
   }
 

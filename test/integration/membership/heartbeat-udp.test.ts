@@ -140,20 +140,22 @@ describe('heartbeat service over UDP on loopback (worker threads)', () => {
     expect(() => a.service.reportBmc('server2', { reachable: true, power: 'maybe' as 'on' })).toThrow(/power/);
   });
 
-  test('summaries travel: revision, hash, groups held and peers heard', async () => {
+  test('summaries travel: revision, hash, groups held with their claim epochs, and peers heard', async () => {
     const config = loopbackConfig({ groups: ['failover1', 'failover2'] });
     const a = await startService(config, 'server1');
     const b = await startService(config, 'server2');
     // Once they hear each other: a change of groups goes out at once, with whom b hears then.
     await waitFor('online', () => allOnline([a.service, b.service]));
-    b.service.updateSummary({ revision: 12, hash: 'ab'.repeat(32), groups: ['failover1'] });
+    b.service.updateSummary({ revision: 12, hash: 'ab'.repeat(32), groups: ['failover1'], epochs: { failover1: 97 } });
     await waitFor('summary at server1', () => a.service.snapshot()!.peers[0].summary?.revision === 12);
     expect(a.service.snapshot()!.peers[0].summary).toEqual({
       revision: 12,
       hash: 'ab'.repeat(32),
       layoutMatches: true,
       groups: ['failover1'],
+      epochs: { failover1: 97 },
       hears: ['server1', 'server2'],
+      version: 2,
     });
     expect(() => b.service.updateSummary({ revision: 1, hash: '', groups: ['nope'] })).toThrow(/nope/);
   });
