@@ -71,6 +71,9 @@ export const testIds = {
   groups: {
     page: id('groups'),
   },
+  servers: {
+    page: id('servers'),
+  },
   server: {
     page: id('server'),
     paths: id('server-paths'),

@@ -25,7 +25,9 @@ function ServerPage() {
           if (!server) {
             return (
               <Alert severity="warning" title={`No server is named "${name}"`}>
-                <Link to={pageUrl(ROUTES.Overview)}>Back to the overview</Link>
+                <Link className={s.link} to={pageUrl(ROUTES.Overview)}>
+                  Back to the overview
+                </Link>
               </Alert>
             );
           }
@@ -110,7 +112,7 @@ function ServerPage() {
                 {monitors.length === 0 ? (
                   <p>None.</p>
                 ) : (
-                  <ul>
+                  <ul className={s.list}>
                     {monitors.map((m) => (
                       <li key={m.monitor}>
                         {m.monitor}: <StateText state={m.status} /> since {clock(m.since)} — {m.reason}
@@ -118,7 +120,7 @@ function ServerPage() {
                     ))}
                   </ul>
                 )}
-                <Link to={`${pageUrl(ROUTES.Events)}?server=${encodeURIComponent(server.name)}`}>
+                <Link className={s.link} to={`${pageUrl(ROUTES.Events)}?server=${encodeURIComponent(server.name)}`}>
                   Events of {server.name}
                 </Link>
               </section>

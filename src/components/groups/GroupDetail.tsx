@@ -56,11 +56,11 @@ export function GroupDetail({ group, answeredBy }: { group: GroupViewAnswer; ans
       {mine.length === 0 ? (
         <p className={s.muted}>{ops.data ? 'None in the event log.' : 'Reading the event log…'}</p>
       ) : (
-        <ul>
+        <ul className={s.list}>
           {mine.map((e) => (
             <li key={`${e.origin ?? e.server}:${e.id}`}>
               {dateTime(e.time)} — {e.summary}
-              <ul>
+              <ul className={s.list}>
                 {describeEvent(e).details.map((d) => (
                   <li key={d}>{d}</li>
                 ))}
