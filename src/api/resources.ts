@@ -5,6 +5,7 @@ import {
   configHistoryAnswer,
   eventsAnswer,
   groupsAnswer,
+  groupView,
   monitorsAnswer,
   type ClusterStatusAnswer,
   type EventsAnswer,
@@ -37,7 +38,30 @@ export function eventsQuery(f: EventFilter): string {
 
 export const resources = {
   status: (c: ClusterClient, cache: ResourceCache) =>
-    cache.get<ClusterStatusAnswer>('status', () => new Resource(() => c.get('/status', clusterStatus))),
+    cache.get<ClusterStatusAnswer>(
+      'status',
+      () =>
+        new Resource(async () => {
+          const r = await c.get('/status', clusterStatus);
+          c.serverOf.set(r.agent, r.data.self);
+          return r;
+        })
+    ),
+  /** One group as the agent of `server` reports it (its resources there), or any agent. */
+  groupOn: (c: ClusterClient, cache: ResourceCache, group: string, server: string | null) =>
+    cache.get<{ group: GroupViewAnswer; from: string | null }>(
+      `groups:${group}@${server ?? ''}`,
+      () =>
+        new Resource(async () => {
+          const status = resources.status(c, cache).getSnapshot().data;
+          const addresses = status?.servers.find((x) => x.name === server)?.paths.map((p) => p.address) ?? [];
+          const agent = server === null ? undefined : c.agentOf(server, addresses);
+          const path = `/groups/${encodeURIComponent(group)}`;
+          const r = agent === undefined ? await c.get(path, groupView) : await c.getFrom(agent, path, groupView);
+          const from = c.serverOf.get(r.agent) ?? (r.agent === agent ? server : null);
+          return { data: { group: r.data, from }, agent: r.agent };
+        }, 500)
+    ),
   groups: (c: ClusterClient, cache: ResourceCache) =>
     cache.get<GroupViewAnswer[]>(
       'groups',

@@ -24,10 +24,10 @@ export function signIn(role: Role): void {
 }
 
 /** The app at `path` (under /a/lifeline-cluster-app/), its agents answering with `handlers`. */
-export function renderApp(path: string, handlers: Handler[], role: Role = 'Viewer', api?: Api) {
+export function renderApp(path: string, handlers: Handler[], role: Role = 'Viewer', api?: Api, agentUrls?: string[]) {
   signIn(role);
   const f = fakeFetch(handlers);
-  const urls = handlers.map((_, i) => `http://127.0.0.${i + 1}:29011`);
+  const urls = agentUrls ?? handlers.map((_, i) => `http://127.0.0.${i + 1}:29011`);
   const theApi =
     api ?? createApi(urls, { client: { fetch: f.fetch, readTimeoutMs: 200 }, live: { fallbackPollMs: 60_000 } });
   const props = { meta: { jsonData: { agentUrls: urls } } } as unknown as AppRootProps<AppSettings>;
