@@ -9,7 +9,8 @@ describe('maximum-size cluster', () => {
   test('Overview: every server and interconnect, groups 50 to a page, and one change shows', async () => {
     const answers = maxAnswers();
     const { api } = renderApp('overview', [maxAgent(answers)]);
-    await screen.findByTestId(testIds.overview.serverRow('server32'));
+    // Generous waits: a loaded machine renders this slowly in jsdom (no timing is checked).
+    await screen.findByTestId(testIds.overview.serverRow('server32'), undefined, { timeout: 20_000 });
     expect(screen.getByTestId(testIds.overview.pathCell('server32', 15))).toHaveAttribute('data-state', 'up');
     expect(document.querySelectorAll('[data-testid^="data-testid lifeline-group-row-"]')).toHaveLength(50);
     expect(screen.getByTestId(testIds.overview.monitorsSummary)).toHaveTextContent('512 monitors: 0 in error');
@@ -22,14 +23,18 @@ describe('maximum-size cluster', () => {
       ),
     };
     api.cache.refreshActive();
-    await waitFor(() => expect(screen.getByTestId(testIds.group.state('group1'))).toHaveTextContent('stopping'));
+    await waitFor(() => expect(screen.getByTestId(testIds.group.state('group1'))).toHaveTextContent('stopping'), {
+      timeout: 20_000,
+    });
     expect(screen.getByTestId(testIds.group.operation('group1'))).toHaveTextContent('move');
     expect(screen.getByTestId(testIds.group.row('group2'))).toBe(before);
 
     // (getByRole is slow on a table this size in jsdom: plain selectors.)
     fireEvent.click(screen.getByLabelText('next page'));
     fireEvent.click(screen.getByLabelText('next page'));
-    expect(await screen.findByTestId(testIds.group.row('group128'))).toBeInTheDocument();
+    expect(
+      await screen.findByTestId(testIds.group.row('group128'), undefined, { timeout: 20_000 })
+    ).toBeInTheDocument();
   });
 
   test('Monitors: 512 x 32 states, 50 monitors to a page', async () => {
@@ -40,15 +45,17 @@ describe('maximum-size cluster', () => {
       reason: 'x',
     };
     renderApp('monitors', [maxAgent(answers)]);
-    const matrix = await screen.findByTestId(testIds.monitors.matrix);
+    const matrix = await screen.findByTestId(testIds.monitors.matrix, undefined, { timeout: 20_000 });
     expect(within(matrix).getAllByRole('row')).toHaveLength(51);
     expect(matrix.querySelectorAll('td[data-status]')).toHaveLength(50 * 32);
     fireEvent.click(screen.getByTestId(testIds.monitors.onlyProblems));
-    await waitFor(() =>
-      expect(screen.getByTestId(testIds.monitors.cell('monitor512', 'server32'))).toHaveAttribute(
-        'data-status',
-        'error'
-      )
+    await waitFor(
+      () =>
+        expect(screen.getByTestId(testIds.monitors.cell('monitor512', 'server32'))).toHaveAttribute(
+          'data-status',
+          'error'
+        ),
+      { timeout: 20_000 }
     );
     expect(within(screen.getByTestId(testIds.monitors.matrix)).getAllByRole('row')).toHaveLength(2);
   });

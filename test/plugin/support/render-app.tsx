@@ -29,7 +29,7 @@ export function renderApp(path: string, handlers: Handler[], role: Role = 'Viewe
   const f = fakeFetch(handlers);
   const urls = agentUrls ?? handlers.map((_, i) => `http://127.0.0.${i + 1}:29011`);
   const theApi =
-    api ?? createApi(urls, { client: { fetch: f.fetch, readTimeoutMs: 200 }, live: { fallbackPollMs: 60_000 } });
+    api ?? createApi(urls, { client: { fetch: f.fetch, readTimeoutMs: 5000 }, live: { fallbackPollMs: 60_000 } });
   const props = { meta: { jsonData: { agentUrls: urls } } } as unknown as AppRootProps<AppSettings>;
   const view = render(
     <MemoryRouter
