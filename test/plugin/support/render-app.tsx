@@ -1,5 +1,5 @@
 import React from 'react';
-import { render } from '@testing-library/react';
+import { configure, render } from '@testing-library/react';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
 import { config } from '@grafana/runtime';
 import type { AppRootProps } from '@grafana/data';
@@ -14,6 +14,9 @@ import { fakeFetch, type Handler } from './fake-fetch';
 beforeAll(() => {
   (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
 });
+
+// Waits (findBy, waitFor) long enough for a machine shared by several test runs.
+configure({ asyncUtilTimeout: 5000 });
 
 export type Role = 'Viewer' | 'Editor' | 'Admin';
 
