@@ -77,6 +77,8 @@ export const testIds = {
   server: {
     page: id('server'),
     paths: id('server-paths'),
+    confirmDown: id('server-confirm-down'),
+    confirmDownOutcome: id('server-confirm-down-outcome'),
     groups: id('server-groups'),
   },
   monitors: {
