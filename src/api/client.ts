@@ -195,6 +195,43 @@ export class ClusterClient {
     };
   }
 
+  /**
+   * A read from one given agent (what only that server knows: its own resources), through
+   * the others when it does not answer.
+   */
+  async getFrom<S extends z.ZodMiniType>(agent: number, path: string, schema: S): Promise<Answer<z.output<S>>> {
+    const attempt = await this.attempt(
+      agent,
+      proxyUrl(agent, 'viewer', path),
+      { method: 'GET', headers: { Accept: 'application/json' } },
+      this.readTimeoutMs
+    );
+    if (attempt.ok && attempt.response.status !== 304) {
+      const parsed = schema.safeParse(await readJson(attempt.response));
+      if (parsed.success) {
+        return { data: parsed.data, agent, etag: attempt.response.headers.get('ETag'), notModified: false };
+      }
+    }
+    return this.get(path, schema);
+  }
+
+  /** Which server each agent is, as its status answers said (`self`). */
+  readonly serverOf = new Map<number, string>();
+
+  /**
+   * The agent of `server`: one whose status said so, else one whose URL's host is one of the
+   * server's interconnect addresses (the API usually listens on one of them).
+   */
+  agentOf(server: string, addresses: string[] = []): number | undefined {
+    for (const [agent, name] of this.serverOf) {
+      if (name === server) {
+        return agent;
+      }
+    }
+    const byHost = this.pool.agents.find((a) => addresses.includes(hostOf(a.url)));
+    return byHost?.index;
+  }
+
   /** One request to one agent, without failover (the connection test of the settings page). */
   async probe(agent: number, role: ProxyRole, method: string, path: string, body?: unknown): Promise<Attempt> {
     return this.attempt(
@@ -261,6 +298,14 @@ export class ClusterClient {
       clearTimeout(timer);
       outer?.removeEventListener('abort', onAbort);
     }
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return '';
   }
 }
 

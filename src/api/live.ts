@@ -37,6 +37,8 @@ export class LiveUpdates {
   private pollMs = 0;
   private retry: ReturnType<typeof setTimeout> | null = null;
   private backoff: number;
+  /** The last stream event id and the agent it came from: a reconnect to that agent replays what was missed. */
+  private last: { agent: number; id: string } | null = null;
   private readonly listeners = new Set<() => void>();
   private readonly eventListeners = new Set<(e: StoredEventAnswer) => void>();
   private readonly o: Required<Omit<LiveOptions, 'EventSource'>> & { EventSource?: typeof EventSource };
@@ -93,7 +95,10 @@ export class LiveUpdates {
     }
     this.set({ mode: 'connecting', agent, since: null });
     this.setPoll(this.o.fallbackPollMs);
-    const source = new ES(proxyUrl(agent, 'viewer', '/events/stream'), { withCredentials: true });
+    // Agents that replay (Last-Event-ID) take it as ?lastEventId=: EventSource sends the header
+    // only on its own reconnects, and ours pick the agent again. Ids are per agent.
+    const resume = this.last?.agent === agent ? `?lastEventId=${encodeURIComponent(this.last.id)}` : '';
+    const source = new ES(proxyUrl(agent, 'viewer', `/events/stream${resume}`), { withCredentials: true });
     this.source = source;
     let opened = false;
     source.onopen = () => {
@@ -105,12 +110,17 @@ export class LiveUpdates {
       this.cache.refreshActive();
     };
     source.addEventListener('event', (m: MessageEvent) => {
+      if (m.lastEventId) {
+        this.last = { agent, id: m.lastEventId };
+      }
       this.cache.invalidate('status', 'groups', 'monitors', 'events');
       const e = parseEvent(m.data, agent);
       if (e) {
         this.eventListeners.forEach((l) => l(e));
       }
     });
+    // The agent could not replay exactly what was missed: read everything again.
+    source.addEventListener('reset', () => this.cache.refreshActive());
     source.onerror = () => {
       // EventSource would reconnect to the same agent by itself; we pick the agent again.
       source.close();

@@ -71,3 +71,27 @@ export function useMonitorOperation(): (
     [client, cache]
   );
 }
+
+const confirmDownAnswer = z.object({ server: z.string(), confirmedDown: z.boolean() });
+
+/**
+ * POST /servers/NAME/confirm-down (admin): the operator affirms that a silent server runs
+ * nothing, so its groups may start elsewhere. Sent once; a lost answer re-reads the status.
+ */
+export function useConfirmDown(): (server: string) => Promise<Mutation<unknown, unknown>> {
+  const { client, cache } = useApi();
+  return useCallback(
+    async (server) => {
+      const result = await client.mutate(
+        'admin',
+        `/servers/${encodeURIComponent(server)}/confirm-down`,
+        {},
+        confirmDownAnswer,
+        async () => (await client.get('/status', z.unknown())).data
+      );
+      cache.invalidate('status', 'groups', 'events');
+      return result;
+    },
+    [client, cache]
+  );
+}

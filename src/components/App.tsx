@@ -9,6 +9,7 @@ import { agentUrlsOf, type AppSettings } from '../types';
 
 // One chunk per page: the Overview loads without the Events, Monitors or editor code.
 const OverviewPage = lazy(() => import('../pages/OverviewPage'));
+const ServersPage = lazy(() => import('../pages/ServersPage'));
 const ServerPage = lazy(() => import('../pages/ServerPage'));
 const GroupsPage = lazy(() => import('../pages/GroupsPage'));
 const MonitorsPage = lazy(() => import('../pages/MonitorsPage'));
@@ -34,6 +35,7 @@ function App(props: AppProps) {
         <Suspense fallback={<LoadingPlaceholder text="Loading page" />}>
           <Routes>
             <Route path={ROUTES.Overview} element={<OverviewPage />} />
+            <Route path={ROUTES.Servers} element={<ServersPage />} />
             <Route path={`${ROUTES.Servers}/:name`} element={<ServerPage />} />
             <Route path={ROUTES.Groups} element={<GroupsPage />} />
             <Route path={`${ROUTES.Groups}/:name`} element={<GroupsPage />} />

@@ -71,9 +71,14 @@ export const testIds = {
   groups: {
     page: id('groups'),
   },
+  servers: {
+    page: id('servers'),
+  },
   server: {
     page: id('server'),
     paths: id('server-paths'),
+    confirmDown: id('server-confirm-down'),
+    confirmDownOutcome: id('server-confirm-down-outcome'),
     groups: id('server-groups'),
   },
   monitors: {

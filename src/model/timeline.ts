@@ -33,6 +33,7 @@ export interface Failover {
 const WINDOW_MS = 120_000;
 
 const originOf = (e: StoredEventAnswer) => e.origin ?? e.server;
+const groupOf = (e: StoredEventAnswer) => (e.fields as { group?: string } | null | undefined)?.group;
 
 interface OpFields {
   group?: string;
@@ -58,7 +59,20 @@ export function buildFailovers(events: readonly StoredEventAnswer[]): Failover[]
     const group = f.group;
     const before = (e: StoredEventAnswer, limit: number) => e.time <= limit && e.time >= anchor.time - WINDOW_MS;
     const stages: Stage[] = [];
-    let start = anchor.time;
+    // The group's own transitions since its previous operation belong to this one.
+    const previous = latest(
+      asc,
+      (e) => e.type === 'group-operation' && e !== anchor && e.time <= anchor.time && groupOf(e) === group
+    );
+    const transitions = asc.filter(
+      (e) =>
+        e.type === 'group' &&
+        groupOf(e) === group &&
+        e.time <= anchor.time &&
+        e.time > (previous?.time ?? -Infinity) &&
+        before(e, anchor.time)
+    );
+    const firstMove = transitions[0]?.time ?? anchor.time;
 
     if (by.startsWith('recovery:')) {
       const monitor = by.slice('recovery:'.length);
@@ -96,20 +110,19 @@ export function buildFailovers(events: readonly StoredEventAnswer[]): Failover[]
       if (down) {
         stages.push({ kind: 'cause', time: down.time, origin: originOf(down), text: down.summary });
       }
-      stages.push({ kind: 'decision', time: anchor.time, origin: originOf(anchor), text: `takeover of ${group}` });
+      stages.push({ kind: 'decision', time: firstMove, origin: originOf(anchor), text: `takeover of ${group}` });
     } else {
       stages.push({
         kind: 'decision',
-        time: anchor.time,
+        time: firstMove,
         origin: originOf(anchor),
         text: `${f.operation ?? 'move'} requested by ${by}`,
       });
     }
-    start = Math.min(anchor.time, ...stages.map((s) => s.time));
+    const start = Math.min(anchor.time, ...stages.map((s) => s.time));
     // The group's state changes on each server between the decision and the outcome.
-    for (const e of asc) {
-      const g = (e.fields as { group?: string } | null | undefined)?.group;
-      if (e.type === 'group' && g === group && e.time >= start && e.time <= anchor.time) {
+    for (const e of transitions) {
+      if (e.time >= start) {
         stages.push({ kind: 'step', time: e.time, origin: originOf(e), text: e.summary });
       }
     }

@@ -1,6 +1,16 @@
 import React, { memo, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { Alert, Button, Field, InlineSwitch, Input, RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
+import {
+  Alert,
+  Button,
+  Field,
+  IconButton,
+  InlineSwitch,
+  Input,
+  RadioButtonGroup,
+  Stack,
+  useStyles2,
+} from '@grafana/ui';
 import type { EventsAnswer, StoredEventAnswer } from '../../backend/api/answers';
 import { useResource } from '../api/context';
 import { resources, type EventFilter } from '../api/resources';
@@ -196,27 +206,22 @@ const EventRow = memo(function EventRow({
           <StateText state={e.class} />
         </td>
         <td className={s.wrap}>
-          {words.details.length > 0 ? (
-            <Button
-              variant="secondary"
-              fill="text"
-              size="sm"
+          {words.details.length > 0 && (
+            <IconButton
+              name={open ? 'angle-down' : 'angle-right'}
+              aria-label={open ? 'Hide details' : 'Show details'}
               aria-expanded={open}
               onClick={() => onToggle(open ? null : k)}
-              icon={open ? 'angle-down' : 'angle-right'}
-            >
-              {words.headline}
-            </Button>
-          ) : (
-            words.headline
-          )}
+            />
+          )}{' '}
+          {words.headline}
           {(e.repeats ?? 1) > 1 && <span className={s.muted}> ×{e.repeats}</span>}
         </td>
       </tr>
       {open && (
         <tr>
           <td colSpan={6}>
-            <ul>
+            <ul className={s.list}>
               {words.details.map((d) => (
                 <li key={d}>{d}</li>
               ))}

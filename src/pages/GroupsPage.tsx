@@ -40,8 +40,6 @@ function GroupsPage() {
     [groups.data, filter]
   );
   const selected = name ? groups.data?.find((g) => g.name === name) : undefined;
-  const answeredBy =
-    status.data && status.agent === groups.agent ? status.data.self : `agent ${(groups.agent ?? 0) + 1}`;
 
   const confirm = async (target: string | undefined) => {
     if (!pending) {
@@ -74,7 +72,7 @@ function GroupsPage() {
               />
             </div>
             <GroupsTable groups={shown} actions={actions} selected={name} />
-            {selected && <GroupDetail group={selected} answeredBy={answeredBy} />}
+            {selected && <GroupDetail name={selected.name} server={selected.currentServer} fallback={selected} />}
           </>
         )}
       </LoadState>

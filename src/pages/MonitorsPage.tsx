@@ -264,7 +264,7 @@ function Problems({ rows }: { rows: readonly Row[] }) {
   return (
     <section className={s.section}>
       <h4>Not normal on this page</h4>
-      <ul>
+      <ul className={s.list}>
         {problems.slice(0, 100).map((c) => (
           <li key={`${c.monitor}/${c.server}`}>
             {c.monitor} on {c.server}: {c.status} — {c.reason}

@@ -1,6 +1,9 @@
-import React from 'react';
+import React, { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { Alert, useStyles2 } from '@grafana/ui';
+import { Alert, Button, ConfirmModal, useStyles2 } from '@grafana/ui';
+import type { Mutation } from '../api/client';
+import { useConfirmDown } from '../api/operations';
+import { currentAbilities } from '../api/roles';
 import { useResource } from '../api/context';
 import { resources } from '../api/resources';
 import { DashboardLinks } from '../components/cluster/DashboardLinks';
@@ -12,11 +15,18 @@ import { testIds } from '../components/testIds';
 import { pageUrl, ROUTES } from '../constants';
 import { clock, dateTime, duration, rtt, shortHash } from '../model/format';
 
+/** States of a server that went silent: an admin may confirm it down. */
+const SILENT = new Set(['hung-or-partitioned', 'unknown']);
+
 /** One server: its state and why, every path to it, its BMC, the groups it runs and the monitors not normal on it. */
 function ServerPage() {
   const { name = '' } = useParams();
   const s = useStyles2(getTableStyles);
   const status = useResource((api) => resources.status(api.client, api.cache));
+  const can = currentAbilities();
+  const confirmDown = useConfirmDown();
+  const [asking, setAsking] = useState(false);
+  const [outcome, setOutcome] = useState<Mutation<unknown, unknown> | null>(null);
   return (
     <div data-testid={testIds.server.page}>
       <LoadState snap={status} what="the cluster status">
@@ -25,7 +35,9 @@ function ServerPage() {
           if (!server) {
             return (
               <Alert severity="warning" title={`No server is named "${name}"`}>
-                <Link to={pageUrl(ROUTES.Overview)}>Back to the overview</Link>
+                <Link className={s.link} to={pageUrl(ROUTES.Overview)}>
+                  Back to the overview
+                </Link>
               </Alert>
             );
           }
@@ -81,6 +93,51 @@ function ServerPage() {
                   </tbody>
                 </table>
               </section>
+              {can.administer && SILENT.has(server.state) && (
+                <section className={s.section}>
+                  <Button
+                    variant="destructive"
+                    icon="power"
+                    onClick={() => setAsking(true)}
+                    data-testid={testIds.server.confirmDown}
+                  >
+                    Confirm {server.name} is down
+                  </Button>
+                </section>
+              )}
+              {outcome && (
+                <div data-testid={testIds.server.confirmDownOutcome} data-kind={outcome.kind}>
+                  <Alert
+                    severity={outcome.kind === 'done' ? 'success' : outcome.kind === 'refused' ? 'error' : 'warning'}
+                    title={outcome.kind === 'done' ? `${server.name} confirmed down` : 'Not confirmed'}
+                    onRemove={() => setOutcome(null)}
+                  >
+                    {outcome.kind === 'done'
+                      ? 'Its groups may now start on other servers.'
+                      : `${outcome.error.message}${outcome.kind === 'unknown' ? '. The status was read again: check it before you try again.' : ''}`}
+                  </Alert>
+                </div>
+              )}
+              {asking && (
+                <ConfirmModal
+                  isOpen
+                  title={`Confirm that ${server.name} is down?`}
+                  body={
+                    <p data-testid={testIds.confirm.impact}>
+                      Only if {server.name} really runs nothing (powered off, unplugged, seen dead): its groups then
+                      start on other servers. If it still runs them, they run twice (split brain). It is needed only
+                      where neither fencing nor a watchdog can prove it.
+                    </p>
+                  }
+                  confirmText="Confirm down"
+                  confirmationText={server.name}
+                  onConfirm={async () => {
+                    setOutcome(await confirmDown(server.name));
+                    setAsking(false);
+                  }}
+                  onDismiss={() => setAsking(false)}
+                />
+              )}
               <section className={s.section}>
                 <h3>BMC</h3>
                 {server.bmc === null ? (
@@ -110,7 +167,7 @@ function ServerPage() {
                 {monitors.length === 0 ? (
                   <p>None.</p>
                 ) : (
-                  <ul>
+                  <ul className={s.list}>
                     {monitors.map((m) => (
                       <li key={m.monitor}>
                         {m.monitor}: <StateText state={m.status} /> since {clock(m.since)} — {m.reason}
@@ -118,7 +175,7 @@ function ServerPage() {
                     ))}
                   </ul>
                 )}
-                <Link to={`${pageUrl(ROUTES.Events)}?server=${encodeURIComponent(server.name)}`}>
+                <Link className={s.link} to={`${pageUrl(ROUTES.Events)}?server=${encodeURIComponent(server.name)}`}>
                   Events of {server.name}
                 </Link>
               </section>

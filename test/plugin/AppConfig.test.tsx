@@ -1,6 +1,6 @@
 import React from 'react';
 import { of } from 'rxjs';
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { configure, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { AppPluginMeta, PluginMeta } from '@grafana/data';
 import AppConfig, { type AppConfigProps } from '../../src/components/AppConfig';
 import { testIds } from '../../src/components/testIds';
@@ -19,6 +19,8 @@ jest.mock('@grafana/runtime', () => ({
     },
   }),
 }));
+
+configure({ asyncUtilTimeout: 5000 });
 
 const reload = jest.fn();
 beforeAll(() => {

@@ -28,7 +28,9 @@ export const MonitorsSummary = memo(function MonitorsSummary({
         <StateText state="warning">{count('warning')} warning</StateText>,{' '}
         <StateText state="suspended">{count('suspended')} suspended</StateText>,{' '}
         <StateText state="normal">{count('normal')} normal</StateText>.{' '}
-        <Link to={pageUrl(ROUTES.Monitors)}>All monitors</Link>
+        <Link className={s.link} to={pageUrl(ROUTES.Monitors)}>
+          All monitors
+        </Link>
       </p>
       {problems.length > 0 && (
         <table className={s.table}>
@@ -59,7 +61,9 @@ export const MonitorsSummary = memo(function MonitorsSummary({
       {problems.length > MAX_LISTED && (
         <p className={s.muted}>
           and {problems.length - MAX_LISTED} more:{' '}
-          <Link to={`${pageUrl(ROUTES.Monitors)}?problems=1`}>see the Monitors page</Link>
+          <Link className={s.link} to={`${pageUrl(ROUTES.Monitors)}?problems=1`}>
+            see the Monitors page
+          </Link>
         </p>
       )}
     </div>

@@ -9,6 +9,7 @@ import { Freshness } from './Freshness';
 
 const TABS: Array<{ route: ROUTES; label: string }> = [
   { route: ROUTES.Overview, label: 'Overview' },
+  { route: ROUTES.Servers, label: 'Servers' },
   { route: ROUTES.Groups, label: 'Groups' },
   { route: ROUTES.Monitors, label: 'Monitors' },
   { route: ROUTES.Events, label: 'Events' },
@@ -35,7 +36,7 @@ export function ConsolePage({ children }: { children: React.ReactNode }) {
             <Tab
               key={t.route}
               label={t.label}
-              active={active === t.route || (t.route === ROUTES.Overview && active === ROUTES.Servers)}
+              active={active === t.route}
               onChangeTab={() => navigate(`${PLUGIN_BASE_URL}/${t.route}`)}
               data-testid={testIds.nav.tab(t.route)}
             />

@@ -13,7 +13,8 @@ import { useNow } from './useNow';
 export const STALE_MS = 5000;
 
 /**
- * Where the page's view comes from: "seen from server1 at 12:48:30", through which agent,
+ * Where the page's view comes from: "seen from server1 at 12:48:30" (the agent that answered,
+ * and when it last did), through which agent,
  * and how live it is. Stale (no fresh answer for STALE_MS, or the last read failed) in amber.
  */
 export function Freshness() {
@@ -29,8 +30,10 @@ export function Freshness() {
   return (
     <div className={s.bar} role="status" aria-live="polite">
       {status.data ? (
-        <span data-testid={testIds.freshness.seenFrom} data-server={status.data.self}>
-          Seen from <strong>{status.data.self}</strong> at {clock(status.data.at)}
+        // The time of the last answer, not the status's own `at`: a 304 (unchanged since the
+        // ETag) confirms the view now, while `at` stays that of the last change.
+        <span data-testid={testIds.freshness.seenFrom} data-server={status.data.self} data-at={status.fetchedAt}>
+          Seen from <strong>{status.data.self}</strong> at {clock(status.fetchedAt)}
         </span>
       ) : (
         <span data-testid={testIds.freshness.seenFrom}>No answer yet</span>

@@ -17,10 +17,16 @@ export const getTableStyles = (theme: GrafanaTheme2) => ({
     },
     th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
     'tbody tr:hover': { background: theme.colors.action.hover },
+    'tbody tr[aria-selected="true"]': { background: theme.colors.action.selected },
+    a: { color: theme.colors.text.link },
+    'a:hover, a:focus-visible': { textDecoration: 'underline' },
   }),
+  /** Grafana's global styles take bullets and indentation off lists. */
+  list: css({ listStyle: 'disc', paddingLeft: theme.spacing(3), margin: theme.spacing(0.5, 0) }),
+  link: css({ color: theme.colors.text.link, '&:hover, &:focus-visible': { textDecoration: 'underline' } }),
   wrap: css({ whiteSpace: 'normal', maxWidth: 480 }),
   scroll: css({ overflowX: 'auto' }),
-  section: css({ marginBottom: theme.spacing(3) }),
+  section: css({ marginTop: theme.spacing(2), marginBottom: theme.spacing(3) }),
   muted: css({ color: theme.colors.text.secondary }),
   mono: css({ fontFamily: theme.typography.fontFamilyMonospace }),
 });

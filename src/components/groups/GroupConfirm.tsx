@@ -1,5 +1,6 @@
 import React, { useState } from 'react';
-import { ConfirmModal, Field, RadioButtonGroup } from '@grafana/ui';
+import { ConfirmModal, Field, RadioButtonGroup, useStyles2 } from '@grafana/ui';
+import { getTableStyles } from '../common/styles';
 import type { StatusGroupAnswer, StatusServerAnswer } from '../../../backend/api/answers';
 import type { GroupOp } from '../../api/operations';
 import { testIds } from '../testIds';
@@ -24,6 +25,7 @@ export function GroupConfirm({
   onConfirm: (target: string | undefined) => Promise<void>;
   onDismiss: () => void;
 }) {
+  const s = useStyles2(getTableStyles);
   const { op, group } = pending;
   const targets =
     op === 'move'
@@ -58,7 +60,7 @@ export function GroupConfirm({
               </div>
             </Field>
           )}
-          <ul data-testid={testIds.confirm.impact}>
+          <ul className={s.list} data-testid={testIds.confirm.impact}>
             {impact.map((line) => (
               <li key={line}>{line}</li>
             ))}

@@ -9,9 +9,23 @@ import { getTableStyles } from '../common/styles';
 import { StateText } from '../common/StateText';
 import { testIds } from '../testIds';
 
-/** Resources and the last operations with their steps (from the cluster's event log). */
-export function GroupDetail({ group, answeredBy }: { group: GroupViewAnswer; answeredBy: string }) {
+/**
+ * Resources (as the agent of the server running the group reports them: each agent knows
+ * only its own) and the last operations with their steps (from the cluster's event log).
+ */
+export function GroupDetail({
+  name,
+  server,
+  fallback,
+}: {
+  name: string;
+  server: string | null;
+  fallback: GroupViewAnswer;
+}) {
   const s = useStyles2(getTableStyles);
+  const detail = useResource((api) => resources.groupOn(api.client, api.cache, name, server));
+  const group = detail.data?.group ?? fallback;
+  const answeredBy = detail.data?.from ?? 'the agent asked';
   const ops = useResource((api) => resources.events(api.client, api.cache, { type: 'group-operation', limit: 200 }));
   const mine = useMemo(
     () =>
@@ -56,11 +70,11 @@ export function GroupDetail({ group, answeredBy }: { group: GroupViewAnswer; ans
       {mine.length === 0 ? (
         <p className={s.muted}>{ops.data ? 'None in the event log.' : 'Reading the event log…'}</p>
       ) : (
-        <ul>
+        <ul className={s.list}>
           {mine.map((e) => (
             <li key={`${e.origin ?? e.server}:${e.id}`}>
               {dateTime(e.time)} — {e.summary}
-              <ul>
+              <ul className={s.list}>
                 {describeEvent(e).details.map((d) => (
                   <li key={d}>{d}</li>
                 ))}

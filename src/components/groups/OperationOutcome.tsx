@@ -1,5 +1,6 @@
 import React from 'react';
-import { Alert } from '@grafana/ui';
+import { Alert, useStyles2 } from '@grafana/ui';
+import { getTableStyles } from '../common/styles';
 import type { GroupViewAnswer, OperationAnswer } from '../../../backend/api/answers';
 import type { Mutation } from '../../api/client';
 import { testIds } from '../testIds';
@@ -11,6 +12,7 @@ export interface OutcomeView {
 
 /** The answer to an operation: done (with its steps), in progress, refused, or lost (with the state read again). */
 export function OperationOutcome({ outcome, onClose }: { outcome: OutcomeView; onClose: () => void }) {
+  const s = useStyles2(getTableStyles);
   const r = outcome.result;
   let severity: 'success' | 'info' | 'warning' | 'error' = 'success';
   let body: React.ReactNode;
@@ -23,7 +25,7 @@ export function OperationOutcome({ outcome, onClose }: { outcome: OutcomeView; o
             {r.data.ok ? 'Done' : 'Failed'}: {r.data.detail}
             {r.data.server ? `; now on ${r.data.server}` : ''}.
           </p>
-          <ol>
+          <ol className={s.list}>
             {r.data.steps.map((s, i) => (
               <li key={i}>
                 {s.action} on {s.server}: {s.ok ? 'ok' : 'FAILED'} ({s.detail})

@@ -16,8 +16,8 @@ class FakeEventSource {
   addEventListener(type: string, h: (m: MessageEvent) => void) {
     (this.handlers[type] ??= []).push(h);
   }
-  emit(type: string, data: unknown) {
-    this.handlers[type]?.forEach((h) => h({ data: JSON.stringify(data) } as MessageEvent));
+  emit(type: string, data: unknown, lastEventId = '') {
+    this.handlers[type]?.forEach((h) => h({ data: JSON.stringify(data), lastEventId } as MessageEvent));
   }
   close() {
     this.closed = true;
@@ -92,5 +92,27 @@ test('without EventSource the console polls', async () => {
   expect(api.live.getSnapshot().mode).toBe('polling');
   await jest.advanceTimersByTimeAsync(3100);
   expect(f.calls.filter((c) => c.path === '/status').length).toBeGreaterThanOrEqual(3);
+  api.live.stop();
+});
+
+test('a dropped stream reopens on the same agent from the last event it delivered (?lastEventId=)', async () => {
+  const { api } = setup();
+  resources.status(api.client, api.cache).subscribe(() => undefined);
+  api.live.start();
+  const first = FakeEventSource.all[0];
+  first.onopen?.();
+  await jest.advanceTimersByTimeAsync(300);
+  first.emit(
+    'event',
+    { id: 42, time: 1, server: 'server1', type: 'group', class: 'informational', summary: 'x' },
+    'server1:42'
+  );
+  first.onerror?.();
+  // It had opened: the agent is not marked dead, and the retry waits its backoff.
+  expect(api.pool.isDead(0)).toBe(false);
+  await jest.advanceTimersByTimeAsync(600);
+  expect(FakeEventSource.all[1].url).toBe(
+    '/api/plugin-proxy/lifeline-cluster-app/agent0/viewer/api/v1/events/stream?lastEventId=server1%3A42'
+  );
   api.live.stop();
 });

@@ -44,3 +44,42 @@ test('a group operation in words lists its steps', () => {
     'source recovery:mrw1',
   ]);
 });
+
+test("an operator's move: its decision and every transition since the group's previous operation", () => {
+  const move = (t: number, id: number, server: string, summary: string) => ({
+    id,
+    time: t,
+    server,
+    type: 'group',
+    class: 'informational',
+    summary,
+    fields: { group: 'failover1' },
+    origin: server,
+  });
+  const log = [
+    ...events,
+    move(2_000_000_000_001, 101, 'server2', 'group failover1 on server2: online -> stopping (move requested)'),
+    move(2_000_000_000_010, 102, 'server2', 'group failover1 on server2: stopping -> offline (stopped (move))'),
+    move(2_000_000_000_020, 103, 'server1', 'group failover1 on server1: offline -> starting (move requested)'),
+    {
+      id: 104,
+      time: 2_000_000_000_030,
+      server: 'server1',
+      type: 'group-operation',
+      class: 'informational',
+      source: 'api:alice',
+      summary: 'move of group failover1 (by api:alice): done, now on server1; move done',
+      fields: {
+        group: 'failover1',
+        operation: 'move',
+        ok: true,
+        server: 'server1',
+        steps: [{ server: 'server2', action: 'stop', ok: true, detail: 'stopped' }],
+      },
+      origin: 'server1',
+    },
+  ];
+  const [latestMove] = buildFailovers(log);
+  expect(latestMove).toMatchObject({ by: 'api:alice', from: 'server2', to: 'server1', start: 2_000_000_000_001 });
+  expect(latestMove.stages.map((s) => s.kind)).toEqual(['decision', 'step', 'step', 'step', 'outcome']);
+});

@@ -88,3 +88,27 @@ describe('Groups', () => {
     expect(detail).toHaveTextContent('stop on server1: ok (stopped)');
   });
 });
+
+test("the detail shows the resources as the running server's own agent reports them", async () => {
+  const state = clusterState();
+  // failover1 runs on server2: only server2's agent knows its resources there.
+  for (const g of [...state.status.groups, ...state.groups.groups]) {
+    g.currentServer = 'server2';
+    g.holders = ['server2'];
+  }
+  const onServer2 = JSON.parse(JSON.stringify(state));
+  onServer2.groups.groups[0].resources = [{ name: 'app', type: 'exec', state: 'online', detail: 'started on server2' }];
+  // Agent 2's URL is server2's address on an interconnect (as recorded): the console asks it.
+  const urls = ['http://127.77.0.1:29011', 'http://127.77.0.2:29011'];
+  const { calls } = renderApp(
+    'groups/failover1',
+    [fakeAgent(state, 'server1'), fakeAgent(onServer2, 'server2')],
+    'Viewer',
+    undefined,
+    urls
+  );
+  const detail = await screen.findByTestId(g.detail('failover1'));
+  await waitFor(() => expect(calls.some((c) => c.agent === 1 && c.path === '/groups/failover1')).toBe(true));
+  await waitFor(() => expect(detail).toHaveTextContent('Resources on server2'));
+  expect(detail).toHaveTextContent('started on server2');
+});

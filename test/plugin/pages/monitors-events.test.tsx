@@ -74,6 +74,29 @@ describe('Events', () => {
     );
   });
 
+  test('live tail: new events appear on the newest page; without it the page holds still', async () => {
+    const state = clusterState();
+    const { api } = renderApp('events', [fakeAgent(state)]);
+    await screen.findByTestId(testIds.events.row('server1', 7));
+    const add = (id: number, summary: string) =>
+      state.events.events.unshift({
+        ...state.events.events[0],
+        id,
+        time: state.events.events[0].time + 1,
+        summary,
+      } as never);
+    add(900, 'a new event');
+    api.cache.refreshActive();
+    expect(await screen.findByTestId(testIds.events.row('server1', 900))).toHaveTextContent('a new event');
+    fireEvent.click(screen.getByTestId(testIds.events.liveTail));
+    add(901, 'held back');
+    api.cache.refreshActive();
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(screen.queryByTestId(testIds.events.row('server1', 901))).not.toBeInTheDocument();
+    fireEvent.click(screen.getByTestId(testIds.events.liveTail));
+    expect(await screen.findByTestId(testIds.events.row('server1', 901))).toBeInTheDocument();
+  });
+
   test('no event: the empty state', async () => {
     const state = clusterState();
     state.events.events = [];

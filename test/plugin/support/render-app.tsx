@@ -1,5 +1,5 @@
 import React from 'react';
-import { render } from '@testing-library/react';
+import { configure, render } from '@testing-library/react';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
 import { config } from '@grafana/runtime';
 import type { AppRootProps } from '@grafana/data';
@@ -15,6 +15,9 @@ beforeAll(() => {
   (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
 });
 
+// Waits (findBy, waitFor) long enough for a machine shared by several test runs.
+configure({ asyncUtilTimeout: 5000 });
+
 export type Role = 'Viewer' | 'Editor' | 'Admin';
 
 /** The signed-in user's org role, as Grafana's boot data gives it to plugins. */
@@ -24,12 +27,12 @@ export function signIn(role: Role): void {
 }
 
 /** The app at `path` (under /a/lifeline-cluster-app/), its agents answering with `handlers`. */
-export function renderApp(path: string, handlers: Handler[], role: Role = 'Viewer', api?: Api) {
+export function renderApp(path: string, handlers: Handler[], role: Role = 'Viewer', api?: Api, agentUrls?: string[]) {
   signIn(role);
   const f = fakeFetch(handlers);
-  const urls = handlers.map((_, i) => `http://127.0.0.${i + 1}:29011`);
+  const urls = agentUrls ?? handlers.map((_, i) => `http://127.0.0.${i + 1}:29011`);
   const theApi =
-    api ?? createApi(urls, { client: { fetch: f.fetch, readTimeoutMs: 200 }, live: { fallbackPollMs: 60_000 } });
+    api ?? createApi(urls, { client: { fetch: f.fetch, readTimeoutMs: 5000 }, live: { fallbackPollMs: 60_000 } });
   const props = { meta: { jsonData: { agentUrls: urls } } } as unknown as AppRootProps<AppSettings>;
   const view = render(
     <MemoryRouter
