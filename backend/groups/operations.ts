@@ -179,7 +179,9 @@ export class GroupOperations {
       const event = options.event ?? 'MOVE';
       const request = { event, from, requestedBy: options.requestedBy };
       const steps = [await this.step(from, name, 'stop', request)];
-      if (!steps[0].ok) {
+      // An answer lost on the way back is not a failed stop: what counts is whether the
+      // server's own heartbeats now announce the group released.
+      if (!steps[0].ok && !(await this.released(name, from))) {
         return this.outcome(name, 'move', steps, from, `could not stop on ${from}: ${steps[0].detail}`);
       }
       for (const target of [...candidates, from]) {
@@ -264,6 +266,12 @@ export class GroupOperations {
       held = others();
     }
     return held;
+  }
+
+  /** Whether `server`'s heartbeats announce `group` released (waiting as for a move's start). */
+  private async released(group: string, server: string): Promise<boolean> {
+    const held = await this.awaitRelease(group, server);
+    return !held.includes(server) && !this.view(group).holders.includes(server);
   }
 
   async stopHere(name: string, request: StepRequest): Promise<OperationResult> {

@@ -126,6 +126,8 @@ export function healAll(world: World): void {
     }
     if (h.power === 'off') {
       h.powerOn();
+    } else if (h.stopping) {
+      h.startAfterStop = true; // systemctl start once the stop is done
     } else if (!h.agentUp) {
       h.boot();
     }

@@ -141,6 +141,11 @@ export class SimHost {
         powerDown: () => undefined,
         record: (cls, summary) => world.note(this.name, `${cls}: ${summary}`),
       },
+      onOutcome: (o, by) =>
+        this.world.note(
+          this.name,
+          `${o.operation} of ${o.group} (by ${by}): ${o.ok ? 'done' : 'failed'}, on ${o.server ?? 'nothing'}; ${o.steps.map((x) => `${x.action}@${x.server}:${x.ok ? 'ok' : x.detail}`).join(', ')}`
+        ),
       announce: (groups, epochs, remember) => {
         this.heldFile = [...remember];
         core.updateSummary({ revision: 1, hash: '', groups, epochs });
@@ -212,12 +217,29 @@ export class SimHost {
     this.boot();
   }
 
+  /** A stop in progress: the heal starts the agent again once it has stopped. */
+  stopping = false;
+  startAfterStop = false;
+
   /** A clean stop (systemctl stop): groups moved away or stopped, peers told, watchdog disarmed. */
   async stopAgent(): Promise<void> {
     const c = this.controller;
-    if (!c || this.clock.isPaused()) {
+    if (!c || this.clock.isPaused() || this.stopping) {
       return;
     }
+    this.stopping = true;
+    try {
+      await this.leave(c);
+    } finally {
+      this.stopping = false;
+    }
+    if (this.startAfterStop) {
+      this.startAfterStop = false;
+      this.boot();
+    }
+  }
+
+  private async leave(c: Controller): Promise<void> {
     await c.leave();
     if (this.controller !== c) {
       return; // killed meanwhile
