@@ -106,7 +106,7 @@ describe('ConfigApplier (two-phase, in memory)', () => {
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
     expect(won.length).toBeLessThanOrEqual(1); // never both
-    expect(lost.every((r) => r.reason instanceof ApplyError && r.reason.status === 409)).toBe(true);
+    expect(lost.every((r) => r.reason instanceof ApplyError && r.reason.kind === 'conflict')).toBe(true);
     const names = new Set(SERVERS.map((s) => c.nodes.get(s)!.store.current()!.config.cluster.name));
     expect(names.size).toBe(1); // everyone holds the same configuration
     c.cleanup();
