@@ -36,7 +36,9 @@ export const prepareAnswer = z.object({ ok: z.literal(true) });
 export const decisionBody = z.strictObject({ revision, hash });
 export type DecisionBody = z.infer<typeof decisionBody>;
 export const commitAnswer = z.object({ revision });
+export type CommitAnswer = z.infer<typeof commitAnswer>;
 export const abortAnswer = z.object({ aborted: z.literal(true) });
+export type AbortAnswer = z.infer<typeof abortAnswer>;
 
 // POST /internal/groups/NAME/start|stop: one step on the peer (groups/operations.ts).
 export const stepBody = z.strictObject({
@@ -52,6 +54,7 @@ const operationResult = z.object({
   detail: z.string(),
 });
 export const stepAnswer = z.object({ result: operationResult });
+export type StepAnswer = z.infer<typeof stepAnswer>;
 
 // POST /internal/groups/request: a request forwarded to the deciding server.
 export const requestBody = groupRequestSchema;
@@ -66,10 +69,12 @@ const outcome = z.object({
   ),
 });
 export const requestAnswer = z.object({ outcome });
+export type RequestAnswer = z.infer<typeof requestAnswer>;
 
 // POST /internal/leaving: a peer stopping cleanly.
 export const leavingBody = z.strictObject({ server: z.string().max(63), incarnation: z.string().regex(/^\d{1,20}$/) });
 export const okAnswer = z.object({ ok: z.literal(true) });
+export type OkAnswer = z.infer<typeof okAnswer>;
 
 // POST /internal/servers/confirm-down: an operator's confirmation, relayed (409 {error}: refused).
 export const confirmDownBody = z.strictObject({ server: z.string().min(1).max(63) });

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { formatPath, validateConfig } from '../../config/model';
 import { ApplyError, type ConfigApplier } from '../../agent/config-apply';
-import { decisionBody, prepareBody } from '../../peer/schemas';
+import { decisionBody, prepareBody, type AbortAnswer, type CommitAnswer } from '../../peer/schemas';
 import type { AgentContext } from '../context';
 import { applyErrorStatus } from '../refusals';
 import { requirePeer, requireRole } from '../auth';
@@ -111,9 +111,11 @@ export function configWriteRoutes(ctx: AgentContext, w: ConfigWriteContext): Rou
       return;
     }
     const stored = w.applier.commit(d.data.revision, d.data.hash, 'coordinator');
-    res
-      .status(stored ? 200 : 409)
-      .json(stored ? { revision: stored.revision } : { error: 'nothing prepared for this revision' });
+    if (!stored) {
+      res.status(409).json({ error: 'nothing prepared for this revision' });
+      return;
+    }
+    res.json({ revision: stored.revision } satisfies CommitAnswer);
   });
   r.post('/internal/config/abort', requirePeer, (req: Request, res: Response) => {
     const d = decisionBody.safeParse(req.body);
@@ -122,7 +124,7 @@ export function configWriteRoutes(ctx: AgentContext, w: ConfigWriteContext): Rou
       return;
     }
     w.applier.abort(d.data.revision, d.data.hash);
-    res.json({ aborted: true });
+    res.json({ aborted: true } satisfies AbortAnswer);
   });
   return r;
 }

@@ -1,7 +1,14 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { OperationError, type Outcome } from '../../groups/operations';
-import { leavingBody, requestBody, stepBody } from '../../peer/schemas';
+import {
+  leavingBody,
+  requestBody,
+  stepBody,
+  type OkAnswer,
+  type RequestAnswer,
+  type StepAnswer,
+} from '../../peer/schemas';
 import type { AgentContext } from '../context';
 import { refusalStatus } from '../refusals';
 import { requirePeer, requireRole } from '../auth';
@@ -106,7 +113,7 @@ export function groupRoutes(ctx: AgentContext): Router {
           action === 'start'
             ? await g.operations.startHere(name, body.data)
             : await g.operations.stopHere(name, body.data);
-        res.json({ result });
+        res.json({ result } satisfies StepAnswer);
       } catch (e) {
         sendError(res, e);
       }
@@ -119,7 +126,7 @@ export function groupRoutes(ctx: AgentContext): Router {
       return;
     }
     try {
-      res.json({ outcome: await g.decide(body.data) });
+      res.json({ outcome: await g.decide(body.data) } satisfies RequestAnswer);
     } catch (e) {
       sendError(res, e);
     }
@@ -131,7 +138,7 @@ export function groupRoutes(ctx: AgentContext): Router {
       return;
     }
     g.peerLeft(body.data.server, body.data.incarnation);
-    res.json({ ok: true });
+    res.json({ ok: true } satisfies OkAnswer);
   });
   return r;
 }

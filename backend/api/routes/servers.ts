@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { confirmDownBody } from '../../peer/schemas';
+import { confirmDownBody, type OkAnswer } from '../../peer/schemas';
 import type { AgentContext } from '../context';
 import { requirePeer, requireRole } from '../auth';
 import { badRequest } from '../errors';
@@ -34,7 +34,11 @@ export function serverRoutes(ctx: AgentContext): Router {
       return;
     }
     const refused = ctx.groups.confirmDown(body.data.server, false);
-    res.status(refused === null ? 200 : 409).json(refused === null ? { ok: true } : { error: refused });
+    if (refused !== null) {
+      res.status(409).json({ error: refused });
+      return;
+    }
+    res.json({ ok: true } satisfies OkAnswer);
   });
   return r;
 }
