@@ -34,14 +34,11 @@ import { ClusterMembership, readClusterSecret } from './cluster-membership';
 import { ConfigApplier } from './config-apply';
 import { Recovery } from './recovery';
 import { ConfigConvergence } from './convergence';
-import {
-  announceLeaving,
-  broadcastConfirmDown,
-  fetchPeerEvents,
-  forwardRequest,
-  httpGroupTransport,
-  httpPeerTransport,
-} from './peer-http';
+import { PeerClient } from '../peer/client';
+import { announceLeaving, broadcastConfirmDown, fetchPeerEvents } from '../peer/cluster-calls';
+import { httpPeerTransport } from '../peer/config-calls';
+import { describeFailure } from '../peer/failure';
+import { forwardRequest, httpGroupTransport } from '../peer/group-calls';
 import { ConfigError } from './errors';
 import { buildStatus } from './status';
 import { EventLoopWatch, userModeMonitors } from './userw';
@@ -220,6 +217,10 @@ export class Agent {
     this.watch = new EventLoopWatch({ registry: this.registry, board, self, monitors: userModeMonitors(config, self) });
     this.watch.start();
     const token = peerToken(secret);
+    // Groups talk to the peers of the configuration they started with; the API and config
+    // changes to those of the stored one (as before: the two differ until a restart).
+    const groupPeers = new PeerClient(() => config, token);
+    const storedPeers = new PeerClient(() => this.stored.config, token);
     this.convergence = this.startConvergence(store, events, token);
     // Groups run with the configuration the agent started with, like the other subsystems.
     this.groups = new AgentGroups({
@@ -231,9 +232,11 @@ export class Agent {
       events,
       membership,
       drivers: createDrivers(withoutSecrets(config), scriptUsers),
-      steps: httpGroupTransport(() => config, token),
-      forward: (decider, request) => forwardRequest(config, token, decider, request),
-      announceLeaving: (incarnation) => announceLeaving(config, token, self, incarnation),
+      steps: httpGroupTransport(groupPeers, () => config),
+      forward: (decider, request) => forwardRequest(groupPeers, config, decider, request),
+      announceLeaving: async (incarnation) => {
+        await announceLeaving(groupPeers, config, self, incarnation);
+      },
       watchdogDevice: this.options.watchdogDevice,
     });
     const groups = this.groups;
@@ -273,7 +276,14 @@ export class Agent {
         confirmDown: (server, broadcast) => {
           const refused = controller.guard.confirmDown(server);
           if (refused === null && broadcast) {
-            void broadcastConfirmDown(config, token, self, server);
+            void broadcastConfirmDown(groupPeers, config, self, server).then((failed) => {
+              for (const f of failed) {
+                log.warn(
+                  { peer: f.peer, server, reason: f.failure.kind },
+                  `could not tell ${f.peer} that ${server} was confirmed down: it ${describeFailure(f.failure)}`
+                );
+              }
+            });
           }
           return refused;
         },
@@ -299,7 +309,7 @@ export class Agent {
           monoNow: membership.heartbeat.now(),
           wallNow: Date.now(),
         }),
-      peerEvents: (query) => fetchPeerEvents(this.stored.config, self, token, query),
+      peerEvents: (query) => fetchPeerEvents(storedPeers, this.stored.config, self, query),
       configRevision: (revision) =>
         revision === undefined || revision === this.stored.revision ? this.stored : store.get(revision),
     };
@@ -313,7 +323,9 @@ export class Agent {
       store,
       () => this.stored,
       () => this.stored.config.servers.map((s) => s.name).filter((n) => n !== self),
-      httpPeerTransport(() => this.stored.config, token),
+      httpPeerTransport(storedPeers, 3000, (peer, call, f) =>
+        log.warn({ peer, call, reason: f.kind }, `configuration ${call}: ${peer} ${describeFailure(f)}`)
+      ),
       (stored, from) => this.adopt(stored, from, events)
     );
     const app = createApp(ctx, {

@@ -13,9 +13,9 @@
  * both pass: the coordinator holds its own lease first, and a peer holds one lease at a
  * time, so the loser gets a conflict and nothing is stored by it.
  */
-import { configHash } from '../config/hash';
-import { validateConfig, type ClusterConfig, type Problem } from '../config/model';
+import type { ClusterConfig, Problem } from '../config/model';
 import { StoreWriteError, type ConfigStore, type StoredRevision } from '../config/store';
+import { checkRevision } from '../peer/revision-check';
 
 export interface Proposal {
   /** The revision the change is based on (what the client saw, If-Match). */
@@ -35,14 +35,18 @@ export interface PeerTransport {
   abort(peer: string, revision: number, hash: string): Promise<void>;
 }
 
+/**
+ * Why a change was not applied: `invalid` (the configuration, or it does not list this
+ * server); `conflict` (lost a race, or based on a stale revision); `refused` (a peer refused
+ * for another reason); `no-space` (no space left to store it here); `store-failed` (it could
+ * not be stored here otherwise). Transports map the kind (api/refusals.ts).
+ */
+export type ApplyErrorKind = 'invalid' | 'conflict' | 'refused' | 'no-space' | 'store-failed';
+
 export class ApplyError extends Error {
   constructor(
     message: string,
-    /**
-     * 400: invalid; 409: lost a race or stale base; 503: a peer refused for another reason;
-     * 507: no space left to store the revision here; 500: it could not be stored here otherwise.
-     */
-    readonly status: 400 | 409 | 503 | 507 | 500,
+    readonly kind: ApplyErrorKind,
     readonly problems: Problem[] = []
   ) {
     super(message);
@@ -84,19 +88,25 @@ export class ConfigApplier {
   /** Coordinator: validate, prepare everywhere reachable, then commit or abort. */
   async apply(data: unknown, base: number, source: string): Promise<ApplyResult> {
     const t0 = performance.now();
-    const valid = validateConfig(data);
-    if (!valid.ok) {
-      throw new ApplyError('the configuration is not valid', 400, valid.problems);
-    }
-    const config = valid.config;
-    if (!config.servers.some((s) => s.name === this.self)) {
-      throw new ApplyError(`the configuration does not list this server ("${this.self}")`, 400);
-    }
     const revision = base + 1;
-    const hash = configHash(config);
-    const own = this.hold({ base, revision, hash, config, coordinator: this.self });
+    const current = this.current().revision;
+    const checked = checkRevision({ config: data, revision, listing: this.self, base }, current);
+    if (!checked.ok) {
+      switch (checked.kind) {
+        case 'invalid':
+          throw new ApplyError('the configuration is not valid', 'invalid', checked.problems);
+        case 'not-listed':
+          throw new ApplyError(`the configuration does not list this server ("${this.self}")`, 'invalid');
+        case 'stale':
+          throw new ApplyError(stale(base, current), 'conflict');
+        default: // a hash was not asked for
+          throw new Error(`internal: unexpected verdict ${checked.kind}`);
+      }
+    }
+    const { config, hash } = checked;
+    const own = this.hold({ revision, hash, config, coordinator: this.self });
     if (!own.ok) {
-      throw new ApplyError(own.reason, 409);
+      throw new ApplyError(own.reason, 'conflict');
     }
     const proposal: Proposal = { base, revision, hash, config, coordinator: this.self };
     const t1 = performance.now();
@@ -111,7 +121,7 @@ export class ConfigApplier {
       await Promise.all(prepared.map((peer) => this.transport.abort(peer, revision, hash)));
       const reasons = refused.map((a) => `${a.peer}: ${a.answer && !a.answer.ok ? a.answer.reason : ''}`).join('; ');
       const conflict = refused.some((a) => a.answer && !a.answer.ok && a.answer.conflict);
-      throw new ApplyError(`not applied, a peer refused (${reasons})`, conflict ? 409 : 503);
+      throw new ApplyError(`not applied, a peer refused (${reasons})`, conflict ? 'conflict' : 'refused');
     }
     const t2 = performance.now();
     let stored: StoredRevision;
@@ -121,7 +131,7 @@ export class ConfigApplier {
       // Nobody stores what the coordinator could not: the peers let their leases go.
       await Promise.all(prepared.map((peer) => this.transport.abort(peer, revision, hash)));
       if (e instanceof StoreWriteError) {
-        throw new ApplyError(`not applied: ${e.message}`, e.noSpace ? 507 : 500);
+        throw new ApplyError(`not applied: ${e.message}`, e.noSpace ? 'no-space' : 'store-failed');
       }
       throw e;
     }
@@ -139,14 +149,21 @@ export class ConfigApplier {
 
   /** Participant: hold a proposal if it is based on our current revision and validates. */
   prepare(p: Proposal): PrepareAnswer {
-    const valid = validateConfig(p.config);
-    if (!valid.ok) {
-      return { ok: false, reason: `invalid here: ${valid.problems.length} problem(s)`, conflict: false };
+    const current = this.current().revision;
+    const checked = checkRevision({ config: p.config, revision: p.revision, hash: p.hash, base: p.base }, current);
+    if (!checked.ok) {
+      switch (checked.kind) {
+        case 'invalid':
+          return { ok: false, reason: `invalid here: ${checked.problems.length} problem(s)`, conflict: false };
+        case 'hash-mismatch':
+          return { ok: false, reason: 'content hash does not match', conflict: false };
+        case 'stale':
+          return { ok: false, reason: stale(p.base, current), conflict: true };
+        default: // a listing was not asked for (a change may remove this server)
+          throw new Error(`internal: unexpected verdict ${checked.kind}`);
+      }
     }
-    if (configHash(valid.config) !== p.hash) {
-      return { ok: false, reason: 'content hash does not match', conflict: false };
-    }
-    return this.hold({ ...p, config: valid.config });
+    return this.hold({ revision: p.revision, hash: p.hash, config: checked.config, coordinator: p.coordinator });
   }
 
   commit(revision: number, hash: string, from: string): StoredRevision | undefined {
@@ -170,15 +187,8 @@ export class ConfigApplier {
     }
   }
 
-  private hold(p: Omit<Lease, 'expires'> & { base: number }): PrepareAnswer {
-    const current = this.current().revision;
-    if (p.base !== current) {
-      return {
-        ok: false,
-        reason: `based on revision ${p.base}, but the current revision is ${current}`,
-        conflict: true,
-      };
-    }
+  /** One lease at a time: a second change while one is held is a conflict. */
+  private hold(p: Omit<Lease, 'expires'>): PrepareAnswer {
     const l = this.lease;
     if (l && l.expires >= this.now() && !(l.revision === p.revision && l.hash === p.hash)) {
       return {
@@ -207,6 +217,10 @@ export class ConfigApplier {
     this.adopt(stored, source);
     return stored;
   }
+}
+
+function stale(base: number, current: number): string {
+  return `based on revision ${base}, but the current revision is ${current}`;
 }
 
 function round(ms: number): number {

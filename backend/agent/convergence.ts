@@ -4,18 +4,22 @@
  * under the peer's revision number, and reports conflicts loudly (error log, fatal event,
  * `lifeline_config_conflicts_total`).
  *
- * What is checked before a fetched configuration is stored: the HTTP answer is for the
+ * What is checked before a fetched configuration is stored (peer/revision-check.ts): the answer is for the
  * revision asked; it validates (schema and cross-field rules); its content hash equals the
  * hash the peer announced in its (authenticated) heartbeats, so a wrong or tampered body is
  * refused whatever the transport; and it still lists this server. Failures are logged once
  * per peer and revision and retried with backoff (1 s doubling to 30 s).
  */
 import { Counter, type Registry } from 'prom-client';
-import { configHash, shortHash } from '../config/hash';
-import { validateConfig, type ClusterConfig } from '../config/model';
+import { shortHash } from '../config/hash';
+import type { ClusterConfig } from '../config/model';
 import { RevisionConflictError, type ConfigStore, type StoredRevision } from '../config/store';
 import type { EventLog } from '../events/event-log';
 import type { Logger } from '../log';
+import { PeerClient } from '../peer/client';
+import { fetchConfigRevision } from '../peer/config-calls';
+import { describeFailure } from '../peer/failure';
+import { checkRevision } from '../peer/revision-check';
 import {
   conflictKey,
   decideConvergence,
@@ -51,8 +55,10 @@ export class ConfigConvergence {
   private inFlight: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
+  private readonly peers: PeerClient;
 
   constructor(private readonly options: ConvergenceOptions) {
+    this.peers = new PeerClient(options.config, options.token);
     this.conflictsTotal = new Counter({
       name: 'lifeline_config_conflicts_total',
       help: 'Configuration conflicts detected: one revision announced with different content hashes.',
@@ -152,45 +158,41 @@ export class ConfigConvergence {
   }
 
   private async fetchAndStore(server: string, revision: number, hash: string): Promise<void> {
-    const config = this.options.config();
-    const peer = config.servers.find((s) => s.name === server);
-    if (!peer) {
-      throw new Error(`${server} is not in the running configuration`);
+    const r = await fetchConfigRevision(this.peers, server, revision, this.options.requestTimeoutMs ?? 5000);
+    if (!r.ok) {
+      throw new Error(`revision ${revision} from ${server}: ${server} ${describeFailure(r)}`);
     }
-    const host = peer.api.address.includes(':') ? `[${peer.api.address}]` : peer.api.address;
-    const url = `${config.api.tls ? 'https' : 'http'}://${host}:${peer.api.port}/api/v1/config?revision=${revision}`;
-    const res = await fetch(url, {
-      headers: { Authorization: `Bearer ${this.options.token}` },
-      signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 5000),
-    });
-    const body = (await res.json().catch(() => null)) as { revision?: unknown; config?: unknown } | null;
-    if (!res.ok || body === null) {
-      throw new Error(`GET ${url}: HTTP ${res.status}`);
+    if (r.body.revision !== revision) {
+      throw new Error(`asked ${server} for revision ${revision}, it answered revision ${r.body.revision}`);
     }
-    if (body.revision !== revision) {
-      throw new Error(`GET ${url} answered revision ${String(body.revision)}`);
+    const checked = checkRevision(
+      { config: r.body.config, revision, hash, listing: this.options.self },
+      this.options.current().revision
+    );
+    if (!checked.ok) {
+      switch (checked.kind) {
+        case 'invalid':
+          throw new Error(
+            `revision ${revision} from ${server} is not a valid configuration (${checked.problems.length} problem(s))`
+          );
+        case 'hash-mismatch':
+          throw new Error(
+            `revision ${revision} from ${server} has hash ${shortHash(checked.hash)}, but ${server} announces ${shortHash(hash)}: refused`
+          );
+        case 'not-listed':
+          throw new Error(
+            `revision ${revision} from ${server} does not list this server (${this.options.self}): refused`
+          );
+        case 'stale':
+          return; // stored meanwhile (the two-phase commit, or an earlier fetch)
+      }
     }
-    const valid = validateConfig(body.config);
-    if (!valid.ok) {
-      throw new Error(
-        `revision ${revision} from ${server} is not a valid configuration (${valid.problems.length} problem(s))`
-      );
-    }
-    const got = configHash(valid.config);
-    if (got !== hash) {
-      throw new Error(
-        `revision ${revision} from ${server} has hash ${shortHash(got)}, but ${server} announces ${shortHash(hash)}: refused`
-      );
-    }
-    if (!valid.config.servers.some((s) => s.name === this.options.self)) {
-      throw new Error(`revision ${revision} from ${server} does not list this server (${this.options.self}): refused`);
-    }
-    if (this.stopped || this.options.current().revision >= revision) {
+    if (this.stopped) {
       return;
     }
     let stored: StoredRevision;
     try {
-      stored = this.options.store.apply(valid.config, `peer:${server}`, revision);
+      stored = this.options.store.apply(checked.config, `peer:${server}`, revision);
     } catch (e) {
       if (e instanceof RevisionConflictError) {
         return; // stored meanwhile (another writer): the next evaluation sees it

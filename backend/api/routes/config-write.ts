@@ -2,7 +2,9 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { formatPath, validateConfig } from '../../config/model';
 import { ApplyError, type ConfigApplier } from '../../agent/config-apply';
+import { decisionBody, prepareBody, type AbortAnswer, type CommitAnswer } from '../../peer/schemas';
 import type { AgentContext } from '../context';
+import { applyErrorStatus } from '../refusals';
 import { requirePeer, requireRole } from '../auth';
 import { badRequest } from '../errors';
 
@@ -11,20 +13,12 @@ export interface ConfigWriteContext {
   history: () => Array<{ revision: number; hash: string; appliedAt: string; source: string }>;
 }
 
-const proposal = z.strictObject({
-  base: z.number().int().nonnegative(),
-  revision: z.number().int().positive(),
-  hash: z.string().regex(/^[0-9a-f]{64}$/),
-  config: z.unknown(),
-  coordinator: z.string().max(63),
-});
-const decision = z.strictObject({ revision: z.number().int().positive(), hash: z.string().regex(/^[0-9a-f]{64}$/) });
 const rollback = z.strictObject({ revision: z.number().int().positive() });
 
 function sendApplyError(res: Response, e: unknown) {
   if (e instanceof ApplyError) {
     res
-      .status(e.status)
+      .status(applyErrorStatus(e.kind))
       .json({ error: e.message, problems: e.problems.map((p) => ({ path: formatPath(p.path), message: p.message })) });
     return;
   }
@@ -102,7 +96,7 @@ export function configWriteRoutes(ctx: AgentContext, w: ConfigWriteContext): Rou
   });
 
   r.post('/internal/config/prepare', requirePeer, (req: Request, res: Response) => {
-    const p = proposal.safeParse(req.body);
+    const p = prepareBody.safeParse(req.body);
     if (!p.success) {
       badRequest(res, p.error);
       return;
@@ -111,24 +105,26 @@ export function configWriteRoutes(ctx: AgentContext, w: ConfigWriteContext): Rou
     res.status(answer.ok ? 200 : 409).json(answer);
   });
   r.post('/internal/config/commit', requirePeer, (req: Request, res: Response) => {
-    const d = decision.safeParse(req.body);
+    const d = decisionBody.safeParse(req.body);
     if (!d.success) {
       badRequest(res, d.error);
       return;
     }
     const stored = w.applier.commit(d.data.revision, d.data.hash, 'coordinator');
-    res
-      .status(stored ? 200 : 409)
-      .json(stored ? { revision: stored.revision } : { error: 'nothing prepared for this revision' });
+    if (!stored) {
+      res.status(409).json({ error: 'nothing prepared for this revision' });
+      return;
+    }
+    res.json({ revision: stored.revision } satisfies CommitAnswer);
   });
   r.post('/internal/config/abort', requirePeer, (req: Request, res: Response) => {
-    const d = decision.safeParse(req.body);
+    const d = decisionBody.safeParse(req.body);
     if (!d.success) {
       badRequest(res, d.error);
       return;
     }
     w.applier.abort(d.data.revision, d.data.hash);
-    res.json({ aborted: true });
+    res.json({ aborted: true } satisfies AbortAnswer);
   });
   return r;
 }

@@ -1,19 +1,20 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { groupRequestSchema } from '../../controller/request';
 import { OperationError, type Outcome } from '../../groups/operations';
+import {
+  leavingBody,
+  requestBody,
+  stepBody,
+  type OkAnswer,
+  type RequestAnswer,
+  type StepAnswer,
+} from '../../peer/schemas';
 import type { AgentContext } from '../context';
 import { refusalStatus } from '../refusals';
 import { requirePeer, requireRole } from '../auth';
 import { badRequest } from '../errors';
 
 const target = z.strictObject({ server: z.string().min(1).max(63).optional() }).default({});
-const step = z.strictObject({
-  event: z.enum(['START', 'STOP', 'MOVE', 'FAILOVER', 'RECOVER']),
-  from: z.string().max(63).optional(),
-  requestedBy: z.string().max(128),
-  epoch: z.int().min(0).max(0xffffffff).optional(),
-});
 /** How long an operator's request waits for the operation by default; it carries on after. */
 const DEFAULT_WAIT_S = 60;
 const MAX_WAIT_S = 3600;
@@ -101,7 +102,7 @@ export function groupRoutes(ctx: AgentContext): Router {
 
   for (const action of ['start', 'stop'] as const) {
     r.post(`/internal/groups/:name/${action}`, requirePeer, async (req: Request, res: Response) => {
-      const body = step.safeParse(req.body);
+      const body = stepBody.safeParse(req.body);
       if (!body.success) {
         badRequest(res, body.error);
         return;
@@ -112,33 +113,32 @@ export function groupRoutes(ctx: AgentContext): Router {
           action === 'start'
             ? await g.operations.startHere(name, body.data)
             : await g.operations.stopHere(name, body.data);
-        res.json({ result });
+        res.json({ result } satisfies StepAnswer);
       } catch (e) {
         sendError(res, e);
       }
     });
   }
   r.post('/internal/groups/request', requirePeer, async (req: Request, res: Response) => {
-    const body = groupRequestSchema.safeParse(req.body);
+    const body = requestBody.safeParse(req.body);
     if (!body.success) {
       badRequest(res, body.error);
       return;
     }
     try {
-      res.json({ outcome: await g.decide(body.data) });
+      res.json({ outcome: await g.decide(body.data) } satisfies RequestAnswer);
     } catch (e) {
       sendError(res, e);
     }
   });
-  const leaving = z.strictObject({ server: z.string().max(63), incarnation: z.string().regex(/^\d{1,20}$/) });
   r.post('/internal/leaving', requirePeer, (req: Request, res: Response) => {
-    const body = leaving.safeParse(req.body);
+    const body = leavingBody.safeParse(req.body);
     if (!body.success) {
       badRequest(res, body.error);
       return;
     }
     g.peerLeft(body.data.server, body.data.incarnation);
-    res.json({ ok: true });
+    res.json({ ok: true } satisfies OkAnswer);
   });
   return r;
 }

@@ -1,10 +1,8 @@
 import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
+import { confirmDownBody, type OkAnswer } from '../../peer/schemas';
 import type { AgentContext } from '../context';
 import { requirePeer, requireRole } from '../auth';
 import { badRequest } from '../errors';
-
-const confirmed = z.strictObject({ server: z.string().min(1).max(63) });
 
 /**
  * POST /servers/NAME/confirm-down (admin): an operator affirms that a silent server runs
@@ -30,13 +28,17 @@ export function serverRoutes(ctx: AgentContext): Router {
     res.json({ server: name, confirmedDown: true });
   });
   r.post('/internal/servers/confirm-down', requirePeer, (req: Request, res: Response) => {
-    const body = confirmed.safeParse(req.body);
+    const body = confirmDownBody.safeParse(req.body);
     if (!body.success) {
       badRequest(res, body.error);
       return;
     }
     const refused = ctx.groups.confirmDown(body.data.server, false);
-    res.status(refused === null ? 200 : 409).json(refused === null ? { ok: true } : { error: refused });
+    if (refused !== null) {
+      res.status(409).json({ error: refused });
+      return;
+    }
+    res.json({ ok: true } satisfies OkAnswer);
   });
   return r;
 }

@@ -82,7 +82,7 @@ describe('ConfigApplier (two-phase, in memory)', () => {
     const bad = cfg('v2');
     bad.servers[1].api.port = 70000;
     await expect(c.nodes.get('server1')!.applier.apply(bad, 1, 't')).rejects.toMatchObject({
-      status: 400,
+      kind: 'invalid',
       problems: [{ path: ['servers', 1, 'api', 'port'] }],
     });
     expect(c.revisions()).toEqual([1, 1, 1]);
@@ -92,7 +92,7 @@ describe('ConfigApplier (two-phase, in memory)', () => {
   test('a stale base revision is a conflict', async () => {
     const c = cluster();
     await c.nodes.get('server1')!.applier.apply(cfg('v2'), 1, 't');
-    await expect(c.nodes.get('server2')!.applier.apply(cfg('v3'), 1, 't')).rejects.toMatchObject({ status: 409 });
+    await expect(c.nodes.get('server2')!.applier.apply(cfg('v3'), 1, 't')).rejects.toMatchObject({ kind: 'conflict' });
     expect(c.revisions()).toEqual([2, 2, 2]);
     c.cleanup();
   });
@@ -106,7 +106,7 @@ describe('ConfigApplier (two-phase, in memory)', () => {
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
     expect(won.length).toBeLessThanOrEqual(1); // never both
-    expect(lost.every((r) => r.reason instanceof ApplyError && r.reason.status === 409)).toBe(true);
+    expect(lost.every((r) => r.reason instanceof ApplyError && r.reason.kind === 'conflict')).toBe(true);
     const names = new Set(SERVERS.map((s) => c.nodes.get(s)!.store.current()!.config.cluster.name));
     expect(names.size).toBe(1); // everyone holds the same configuration
     c.cleanup();
@@ -125,7 +125,7 @@ describe('ConfigApplier (two-phase, in memory)', () => {
     const c = cluster();
     // server2 already moved on (e.g. it applied something the coordinator has not seen).
     await c.nodes.get('server2')!.store.apply(validateConfigOrThrow(cfg('elsewhere')), 't', 2);
-    await expect(c.nodes.get('server1')!.applier.apply(cfg('v2'), 1, 't')).rejects.toMatchObject({ status: 409 });
+    await expect(c.nodes.get('server1')!.applier.apply(cfg('v2'), 1, 't')).rejects.toMatchObject({ kind: 'conflict' });
     expect(c.revisions()).toEqual([1, 2, 1]);
     // server3 prepared then was told to abort: it can take a new change right away.
     expect(
