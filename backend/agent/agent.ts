@@ -28,6 +28,7 @@ import { TrapIntake } from '../traps/intake';
 import { TrapMetrics } from '../traps/metrics';
 import { SourcePolicy } from '../traps/receiver/source-policy';
 import { TrapReceiver, type SnmpUserSecret } from '../traps/receiver/snmp-receiver';
+import { systemClock, type Clock } from '../time/clock';
 import { VERSION } from '../version';
 import { AgentGroups } from './groups';
 import { ClusterMembership, readClusterSecret } from './cluster-membership';
@@ -78,7 +79,13 @@ export class Agent {
   private convergence?: ConfigConvergence;
   private watch?: EventLoopWatch;
   private configInfo?: Gauge<'revision' | 'hash'>;
-  private readonly startedAt = Date.now();
+  /**
+   * The agent's one clock, handed to every subsystem that waits, times out or stamps. A real
+   * agent runs on the system clock (its heartbeat worker reads the same hrtime clock); the
+   * deterministic simulation builds the cores on a VirtualClock instead (backend/sim/).
+   */
+  private readonly clock: Clock = systemClock;
+  private readonly startedAt = this.clock.wallNow();
 
   private constructor(private readonly options: AgentOptions) {}
 
@@ -160,17 +167,19 @@ export class Agent {
       maxAgeMs: t.eventLog.maxAgeDays * 86_400_000,
       burstWindowMs: t.eventLog.burstWindowMs,
       reports: eventLogReports(reportDeps),
+      clock: this.clock,
     });
     const events = this.events;
     if (events.movedAside) {
       movedAside(reportDeps, events.movedAside);
     }
     const board = new MonitorBoard(
-      config.monitors.map((m) => ({ name: m.name, servers: monitoredServers(config, m) }))
+      config.monitors.map((m) => ({ name: m.name, servers: monitoredServers(config, m) })),
+      this.clock
     );
     const metrics = new TrapMetrics(this.registry);
     this.wireMonitorEvents(board, events, metrics);
-    const intake = new TrapIntake(config, self, { events, board, metrics });
+    const intake = new TrapIntake(config, self, { events, board, metrics, clock: this.clock });
 
     const endpoints = intake.endpoints();
     if (endpoints.length > 0) {
@@ -181,10 +190,11 @@ export class Agent {
         users: t.users.map((u, i) => resolveUser(u, i)),
         receiveBufferBytes: t.receiveBufferBytes,
         policy,
+        clock: this.clock,
         onTrap: (trap) => intake.handle(trap),
         onResult: (result, source) => {
           metrics.packet(result);
-          const denial = result === 'denied-source' && policy.denialToLog(source.address, Date.now());
+          const denial = result === 'denied-source' && policy.denialToLog(source.address, this.clock.now());
           if (denial === 'source') {
             log.warn(
               { source: source.address },
@@ -214,6 +224,7 @@ export class Agent {
       registry: this.registry,
       events,
       secret,
+      clock: this.clock,
     });
     const membership = this.membership;
     membership.updateSummary({ revision: this.stored.revision, hash: this.stored.hash });
@@ -235,6 +246,7 @@ export class Agent {
       forward: (decider, request) => forwardRequest(config, token, decider, request),
       announceLeaving: (incarnation) => announceLeaving(config, token, self, incarnation),
       watchdogDevice: this.options.watchdogDevice,
+      clock: this.clock,
     });
     const groups = this.groups;
     const controller = groups.controller;
@@ -252,6 +264,7 @@ export class Agent {
         this.options.onExitRequest
           ? this.options.onExitRequest('recovery final action stop-cluster-service')
           : void this.stop(),
+      clock: this.clock,
     });
     membership.heartbeat.on('summary', () => this.convergence?.evaluate());
 
@@ -297,7 +310,7 @@ export class Agent {
           reasons: membership.transitionReasons(),
           startedAt: this.startedAt,
           monoNow: membership.heartbeat.now(),
-          wallNow: Date.now(),
+          wallNow: this.clock.wallNow(),
         }),
       peerEvents: (query) => fetchPeerEvents(this.stored.config, self, token, query),
       configRevision: (revision) =>
@@ -314,7 +327,8 @@ export class Agent {
       () => this.stored,
       () => this.stored.config.servers.map((s) => s.name).filter((n) => n !== self),
       httpPeerTransport(() => this.stored.config, token),
-      (stored, from) => this.adopt(stored, from, events)
+      (stored, from) => this.adopt(stored, from, events),
+      this.clock
     );
     const app = createApp(ctx, {
       tokens,
@@ -322,6 +336,7 @@ export class Agent {
       publicMetrics: config.api.publicMetrics,
       log,
       configWrite: { applier, history: () => store.history() },
+      clock: this.clock,
     });
     const tls = config.api.tls;
     this.server = tls
@@ -399,6 +414,7 @@ export class Agent {
             online: p.state === 'online',
           })),
       adopt: (stored, from) => this.adopt(stored, from, events),
+      clock: this.clock,
     });
     convergence.start();
     return convergence;
@@ -428,7 +444,7 @@ export class Agent {
       'configuration revision adopted (heartbeats, BMC checks, traps and monitors apply it at the next restart)'
     );
     events.append({
-      time: Date.now(),
+      time: this.clock.wallNow(),
       server: this.options.server,
       type: 'config',
       class: 'informational',
