@@ -27,7 +27,7 @@ function scriptedBmc(clock: FakeClock, script: Partial<Record<ChassisCommand, An
     const answers = script[command] ?? [ipmiFail(command)];
     const answer = answers[Math.min(n, answers.length - 1)];
     return new Promise((resolve) =>
-      clock.setTimeout(() => resolve(typeof answer === 'function' ? answer(n) : answer), callMs)
+      clock.setTimer(callMs, () => resolve(typeof answer === 'function' ? answer(n) : answer))
     );
   };
   return { ipmi, log };
