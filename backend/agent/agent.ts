@@ -28,6 +28,7 @@ import { TrapIntake } from '../traps/intake';
 import { TrapMetrics } from '../traps/metrics';
 import { SourcePolicy } from '../traps/receiver/source-policy';
 import { TrapReceiver, type SnmpUserSecret } from '../traps/receiver/snmp-receiver';
+import { systemClock, type Clock } from '../time/clock';
 import { VERSION } from '../version';
 import { AgentGroups } from './groups';
 import { ClusterMembership, readClusterSecret } from './cluster-membership';
@@ -75,7 +76,13 @@ export class Agent {
   private convergence?: ConfigConvergence;
   private watch?: EventLoopWatch;
   private configInfo?: Gauge<'revision' | 'hash'>;
-  private readonly startedAt = Date.now();
+  /**
+   * The agent's one clock, handed to every subsystem that waits, times out or stamps. A real
+   * agent runs on the system clock (its heartbeat worker reads the same hrtime clock); the
+   * deterministic simulation builds the cores on a VirtualClock instead (backend/sim/).
+   */
+  private readonly clock: Clock = systemClock;
+  private readonly startedAt = this.clock.wallNow();
 
   private constructor(private readonly options: AgentOptions) {}
 
@@ -157,17 +164,19 @@ export class Agent {
       maxAgeMs: t.eventLog.maxAgeDays * 86_400_000,
       burstWindowMs: t.eventLog.burstWindowMs,
       reports: eventLogReports(reportDeps),
+      clock: this.clock,
     });
     const events = this.events;
     if (events.movedAside) {
       movedAside(reportDeps, events.movedAside);
     }
     const board = new MonitorBoard(
-      config.monitors.map((m) => ({ name: m.name, servers: monitoredServers(config, m) }))
+      config.monitors.map((m) => ({ name: m.name, servers: monitoredServers(config, m) })),
+      this.clock
     );
     const metrics = new TrapMetrics(this.registry);
     this.wireMonitorEvents(board, events, metrics);
-    const intake = new TrapIntake(config, self, { events, board, metrics });
+    const intake = new TrapIntake(config, self, { events, board, metrics, clock: this.clock });
 
     const endpoints = intake.endpoints();
     if (endpoints.length > 0) {
@@ -178,10 +187,11 @@ export class Agent {
         users: t.users.map((u, i) => resolveUser(u, i)),
         receiveBufferBytes: t.receiveBufferBytes,
         policy,
+        clock: this.clock,
         onTrap: (trap) => intake.handle(trap),
         onResult: (result, source) => {
           metrics.packet(result);
-          const denial = result === 'denied-source' && policy.denialToLog(source.address, Date.now());
+          const denial = result === 'denied-source' && policy.denialToLog(source.address, this.clock.now());
           if (denial === 'source') {
             log.warn(
               { source: source.address },
@@ -211,6 +221,7 @@ export class Agent {
       registry: this.registry,
       events,
       secret,
+      clock: this.clock,
     });
     const membership = this.membership;
     membership.updateSummary({ revision: this.stored.revision, hash: this.stored.hash });
@@ -238,6 +249,7 @@ export class Agent {
         await announceLeaving(groupPeers, config, self, incarnation);
       },
       watchdogDevice: this.options.watchdogDevice,
+      clock: this.clock,
     });
     const groups = this.groups;
     const controller = groups.controller;
@@ -255,6 +267,7 @@ export class Agent {
         this.options.onExitRequest
           ? this.options.onExitRequest('recovery final action stop-cluster-service')
           : void this.stop(),
+      clock: this.clock,
     });
     membership.heartbeat.on('summary', () => this.convergence?.evaluate());
 
@@ -307,7 +320,7 @@ export class Agent {
           reasons: membership.transitionReasons(),
           startedAt: this.startedAt,
           monoNow: membership.heartbeat.now(),
-          wallNow: Date.now(),
+          wallNow: this.clock.wallNow(),
         }),
       peerEvents: (query) => fetchPeerEvents(storedPeers, this.stored.config, self, query),
       configRevision: (revision) =>
@@ -326,7 +339,8 @@ export class Agent {
       httpPeerTransport(storedPeers, 3000, (peer, call, f) =>
         log.warn({ peer, call, reason: f.kind }, `configuration ${call}: ${peer} ${describeFailure(f)}`)
       ),
-      (stored, from) => this.adopt(stored, from, events)
+      (stored, from) => this.adopt(stored, from, events),
+      this.clock
     );
     const app = createApp(ctx, {
       tokens,
@@ -334,6 +348,7 @@ export class Agent {
       publicMetrics: config.api.publicMetrics,
       log,
       configWrite: { applier, history: () => store.history() },
+      clock: this.clock,
     });
     const tls = config.api.tls;
     this.server = tls
@@ -411,6 +426,7 @@ export class Agent {
             online: p.state === 'online',
           })),
       adopt: (stored, from) => this.adopt(stored, from, events),
+      clock: this.clock,
     });
     convergence.start();
     return convergence;
@@ -440,7 +456,7 @@ export class Agent {
       'configuration revision adopted (heartbeats, BMC checks, traps and monitors apply it at the next restart)'
     );
     events.append({
-      time: Date.now(),
+      time: this.clock.wallNow(),
       server: this.options.server,
       type: 'config',
       class: 'informational',

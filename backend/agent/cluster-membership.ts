@@ -32,11 +32,12 @@ import type { Logger } from '../log';
 import {
   HeartbeatService,
   registerMembershipMetrics,
-  toWallTime,
   type HeartbeatSnapshot,
   type LocalSummary,
   type Timing,
 } from '../membership';
+import { systemClock, type Clock } from '../time/clock';
+import { toWallTime } from '../time/wall';
 import { bmcReading } from './bmc-reading';
 import { ConfigError } from './errors';
 import { nextIncarnation } from './incarnation-file';
@@ -53,6 +54,11 @@ export interface ClusterMembershipOptions {
   secret: string;
   /** ipmitool `chassis power status` period per peer (default 5000 ms). */
   bmcStatusIntervalMs?: number;
+  /**
+   * The agent's clock: BMC checks and fencing run on it, events are stamped with its wall
+   * time (default: systemClock). The heartbeat worker reads the system clock itself.
+   */
+  clock?: Clock;
 }
 
 /** The cluster secret, read once; the error names the reference, never the value. */
@@ -76,10 +82,12 @@ export class ClusterMembership {
   private readonly loggedErrors = new Map<string, string>();
   private readonly log: Logger;
   private summary: LocalSummary = { revision: 0, hash: '', groups: [] };
+  private readonly clock: Clock;
 
   private constructor(private readonly options: ClusterMembershipOptions) {
     const { config, self, log, registry, secret } = options;
     this.log = log;
+    this.clock = options.clock ?? systemClock;
     const incarnation = nextIncarnation(options.stateDir, (m) => log.warn(m));
     this.heartbeat = new HeartbeatService(config, self, secret, { incarnation });
     registerMembershipMetrics(registry, this.heartbeat);
@@ -94,6 +102,7 @@ export class ClusterMembership {
         pingIntervalMs: config.cluster.heartbeat.intervalMs,
         statusIntervalMs: options.bmcStatusIntervalMs ?? 5000,
         ipmi: this.runner.run,
+        clock: this.clock,
         observer: {
           onPing: (server, result) => metrics.onPing(server, result),
           onState: (state) => {
@@ -173,7 +182,7 @@ export class ClusterMembership {
    */
   async fence(server: string, action: FenceAction, options: FenceOptions): Promise<FenceResult> {
     const target = this.bmcTarget(server);
-    const result = await fence(this.runner!.run, target, action, options);
+    const result = await fence(this.runner!.run, target, action, { clock: this.clock, ...options });
     this.checker?.checkNow(server);
     return result;
   }
@@ -204,7 +213,7 @@ export class ClusterMembership {
     await this.heartbeat.stop();
   }
 
-  private toWall = (mono: number) => toWallTime(mono, this.heartbeat.now(), Date.now());
+  private toWall = (mono: number) => toWallTime(mono, this.heartbeat.now(), this.clock.wallNow());
 
   private append(e: NewEvent | null): void {
     if (e !== null) {
@@ -252,7 +261,7 @@ export class ClusterMembership {
         'heartbeat service failed: this server sends no heartbeats; the agent is not ready'
       );
       this.append({
-        time: Date.now(),
+        time: this.clock.wallNow(),
         server: self,
         type: 'heartbeat',
         class: 'fatal',
@@ -288,7 +297,7 @@ export class ClusterMembership {
       } else if (c.changed.some((f) => f !== 'lastError')) {
         log.info(line, 'BMC state changed');
       }
-      this.append(bmcEvent(c, self));
+      this.append(bmcEvent(c, self, this.clock.wallNow()));
     });
     // A throwing listener must not take the agent down (the checker re-emits it as 'error').
     checker.on('error', (e) => log.error({ error: e instanceof Error ? e.message : String(e) }, 'BMC checker error'));

@@ -16,6 +16,7 @@
 import type { ClusterConfig, Problem } from '../config/model';
 import { StoreWriteError, type ConfigStore, type StoredRevision } from '../config/store';
 import { checkRevision } from '../peer/revision-check';
+import { systemClock, type Clock } from '../time/clock';
 
 export interface Proposal {
   /** The revision the change is based on (what the client saw, If-Match). */
@@ -82,12 +83,13 @@ export class ConfigApplier {
     private readonly peers: () => string[],
     private readonly transport: PeerTransport,
     private readonly adopt: (stored: StoredRevision, from: string) => void,
-    private readonly now: () => number = Date.now
+    /** Lease expiry and the timings reported, on now() (default: systemClock). */
+    private readonly clock: Clock = systemClock
   ) {}
 
   /** Coordinator: validate, prepare everywhere reachable, then commit or abort. */
   async apply(data: unknown, base: number, source: string): Promise<ApplyResult> {
-    const t0 = performance.now();
+    const t0 = this.clock.now();
     const revision = base + 1;
     const current = this.current().revision;
     const checked = checkRevision({ config: data, revision, listing: this.self, base }, current);
@@ -109,7 +111,7 @@ export class ConfigApplier {
       throw new ApplyError(own.reason, 'conflict');
     }
     const proposal: Proposal = { base, revision, hash, config, coordinator: this.self };
-    const t1 = performance.now();
+    const t1 = this.clock.now();
     const peers = this.peers();
     const answers = await Promise.all(
       peers.map(async (peer) => ({ peer, answer: await this.transport.prepare(peer, proposal) }))
@@ -123,7 +125,7 @@ export class ConfigApplier {
       const conflict = refused.some((a) => a.answer && !a.answer.ok && a.answer.conflict);
       throw new ApplyError(`not applied, a peer refused (${reasons})`, conflict ? 'conflict' : 'refused');
     }
-    const t2 = performance.now();
+    const t2 = this.clock.now();
     let stored: StoredRevision;
     try {
       stored = this.commitLocal(revision, hash, source);
@@ -143,7 +145,7 @@ export class ConfigApplier {
       hash: stored.hash,
       committed: [this.self, ...committed.filter((p): p is string => p !== undefined)],
       unreachable: answers.filter((a) => a.answer === undefined).map((a) => a.peer),
-      timings: { validateMs: round(t1 - t0), prepareMs: round(t2 - t1), commitMs: round(performance.now() - t2) },
+      timings: { validateMs: round(t1 - t0), prepareMs: round(t2 - t1), commitMs: round(this.clock.now() - t2) },
     };
   }
 
@@ -175,7 +177,7 @@ export class ConfigApplier {
       return current;
     }
     const l = this.lease;
-    if (!l || l.revision !== revision || l.hash !== hash || l.expires < this.now()) {
+    if (!l || l.revision !== revision || l.hash !== hash || l.expires < this.clock.now()) {
       return undefined;
     }
     return this.commitLocal(revision, hash, `peer:${from}`);
@@ -190,7 +192,7 @@ export class ConfigApplier {
   /** One lease at a time: a second change while one is held is a conflict. */
   private hold(p: Omit<Lease, 'expires'>): PrepareAnswer {
     const l = this.lease;
-    if (l && l.expires >= this.now() && !(l.revision === p.revision && l.hash === p.hash)) {
+    if (l && l.expires >= this.clock.now() && !(l.revision === p.revision && l.hash === p.hash)) {
       return {
         ok: false,
         reason: `another change (revision ${l.revision} from ${l.coordinator}) is in progress`,
@@ -202,7 +204,7 @@ export class ConfigApplier {
       hash: p.hash,
       config: p.config,
       coordinator: p.coordinator,
-      expires: this.now() + LEASE_MS,
+      expires: this.clock.now() + LEASE_MS,
     };
     return { ok: true };
   }

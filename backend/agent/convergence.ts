@@ -20,6 +20,7 @@ import { PeerClient } from '../peer/client';
 import { fetchConfigRevision } from '../peer/config-calls';
 import { describeFailure } from '../peer/failure';
 import { checkRevision } from '../peer/revision-check';
+import { systemClock, type Clock } from '../time/clock';
 import {
   conflictKey,
   decideConvergence,
@@ -44,6 +45,8 @@ export interface ConvergenceOptions {
   /** Re-evaluate this often (retries, peers coming online); default 1000 ms. */
   periodMs?: number;
   requestTimeoutMs?: number;
+  /** Retry backoff on now(), event times on wallNow() (default: systemClock). */
+  clock?: Clock;
 }
 
 const MAX_BACKOFF_MS = 30_000;
@@ -56,9 +59,11 @@ export class ConfigConvergence {
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private readonly peers: PeerClient;
+  private readonly clock: Clock;
 
   constructor(private readonly options: ConvergenceOptions) {
     this.peers = new PeerClient(options.config, options.token);
+    this.clock = options.clock ?? systemClock;
     this.conflictsTotal = new Counter({
       name: 'lifeline_config_conflicts_total',
       help: 'Configuration conflicts detected: one revision announced with different content hashes.',
@@ -97,7 +102,7 @@ export class ConfigConvergence {
     if (f && this.inFlight === null) {
       const key = `${f.server}:${f.revision}:${f.hash}`;
       const retry = this.retries.get(key);
-      if (retry === undefined || Date.now() >= retry.at) {
+      if (retry === undefined || this.clock.now() >= retry.at) {
         this.inFlight = this.fetchAndStore(f.server, f.revision, f.hash)
           .then(
             () => {
@@ -105,7 +110,7 @@ export class ConfigConvergence {
             },
             (e: Error) => {
               const delayMs = retry ? Math.min(MAX_BACKOFF_MS, retry.delayMs * 2) : 1000;
-              this.retries.set(key, { at: Date.now() + delayMs, delayMs });
+              this.retries.set(key, { at: this.clock.now() + delayMs, delayMs });
               if (retry === undefined) {
                 this.options.log.warn(
                   { peer: f.server, revision: f.revision, error: e.message },
@@ -140,7 +145,7 @@ export class ConfigConvergence {
         'CONFIGURATION CONFLICT: one revision, different contents; nothing is adopted until an operator applies a new revision'
       );
       this.options.events.append({
-        time: Date.now(),
+        time: this.clock.wallNow(),
         server: this.options.self,
         type: 'config-conflict',
         class: 'fatal',

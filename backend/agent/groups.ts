@@ -47,10 +47,12 @@ export class AgentGroups {
   private readonly watchdog: WatchdogDevice | null;
   private timers: NodeJS.Timeout[] = [];
   private releasing: Promise<void> | null = null;
+  private readonly clock: Clock;
 
   constructor(private readonly options: AgentGroupsOptions) {
     const { config, self, membership, log, events } = options;
     const clock = options.clock ?? systemClock;
+    this.clock = clock;
     this.local = new LocalGroups(config.groups, self, options.drivers, () => clock.wallNow());
     this.heldFile = new HeldFile(options.stateDir, (m) => log.warn(m));
     const w = config.watchdog;
@@ -195,7 +197,7 @@ export class AgentGroups {
       }
       log.error({ ...fields, detail: o.result.detail }, `resource failed to ${o.action}`);
       events.append({
-        time: Date.now(),
+        time: this.clock.wallNow(),
         server: self,
         type: 'resource',
         class: 'fatal',

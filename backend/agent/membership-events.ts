@@ -1,7 +1,7 @@
 /**
  * What membership and BMC observations look like in the event log (pure: no I/O). Times in
  * membership evidence are on the monotonic clock; the event log and operators read wall-clock
- * time, so every time is converted with `toWall` (membership/clock.ts toWallTime).
+ * time, so every time is converted with `toWall` (time/wall.ts toWallTime).
  *
  *   type `membership`   a peer's server state changed; class fatal when it is down
  *                       (offline-confirmed, hung-or-partitioned, unknown), recoverable when
@@ -118,7 +118,7 @@ export function mutedEvent(m: MutedEvent, self: string, toWall: ToWall): NewEven
 }
 
 /** Reachability and power changes are events; the first check and error texts are only logged. */
-export function bmcEvent(c: BmcChange, self: string, now: number = Date.now()): NewEvent | null {
+export function bmcEvent(c: BmcChange, self: string, now: number): NewEvent | null {
   const parts: string[] = [];
   if (c.changed.includes('reachable')) {
     parts.push(c.state.reachable ? 'BMC reachable' : 'BMC unreachable');

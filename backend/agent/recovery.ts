@@ -22,6 +22,7 @@ import type { GroupRequest } from '../controller/request';
 import type { Outcome } from '../groups/operations';
 import { clusterGroups, type PlacementInput } from '../groups/placement';
 import type { Logger } from '../log';
+import { systemClock, type Clock } from '../time/clock';
 import type { MonitorBoard, RecoveryRequest } from '../monitors/monitor-board';
 import { RecoveryLadder, type RecoveryStep } from '../recovery/ladder';
 import type { ClusterMembership } from './cluster-membership';
@@ -42,6 +43,8 @@ export interface RecoveryOptions {
   membership: ClusterMembership;
   /** Stops this agent for good (stop-cluster-service): groups stopped, process exits. */
   stopService: () => void;
+  /** Event times (default: systemClock). */
+  clock?: Clock;
 }
 
 const BMC_COMMANDS: Partial<Record<FinalAction, ChassisCommand>> = {
@@ -53,8 +56,10 @@ const BMC_COMMANDS: Partial<Record<FinalAction, ChassisCommand>> = {
 
 export class Recovery {
   private readonly ladder = new RecoveryLadder();
+  private readonly clock: Clock;
 
   constructor(private readonly options: RecoveryOptions) {
+    this.clock = options.clock ?? systemClock;
     options.board.on('recovery-request', (r) => void this.handle(r));
     options.board.on('transition', (t) => {
       if (t.to === 'normal') {
@@ -107,7 +112,7 @@ export class Recovery {
     } catch (e) {
       log.error({ monitor: r.monitor, group: group?.name, err: (e as Error).message }, 'recovery step failed');
       this.options.events.append({
-        time: Date.now(),
+        time: this.clock.wallNow(),
         server: r.server,
         type: 'recovery',
         class: 'fatal',
@@ -162,7 +167,7 @@ export class Recovery {
     const target = group ? ` of group ${group}` : '';
     this.options.log.warn({ monitor: r.monitor, server: r.server, group, step }, `recovery: ${what}`);
     this.options.events.append({
-      time: Date.now(),
+      time: this.clock.wallNow(),
       server: r.server,
       type: 'recovery',
       class: step.kind === 'final' && step.action !== 'none' ? 'fatal' : 'recoverable',

@@ -28,7 +28,8 @@
 import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import type { Registry } from 'prom-client';
 import { monitoredServers, type ClusterConfig } from '../config/model';
-import { monotonicNow } from '../membership';
+// The real clock on purpose: this measures the real event loop's delays (a virtual clock has none).
+import { monotonicNow } from '../time/clock';
 import { registerComputed } from '../metrics';
 import type { MonitorBoard } from '../monitors/monitor-board';
 

@@ -22,6 +22,7 @@ import { serverRoutes } from './routes/servers';
 import { statusRoutes } from './routes/status';
 import type { PeerAuthority } from './peer-token';
 import type { TokenStore } from './tokens';
+import type { Clock } from '../time/clock';
 
 export interface ApiOptions {
   /** Configuration changes (absent: read-only API). */
@@ -31,6 +32,8 @@ export interface ApiOptions {
   peer?: PeerAuthority;
   publicMetrics: boolean;
   log: { error: (o: object, m: string) => void };
+  /** The agent's clock, for the failed-authentication windows (default: systemClock). */
+  clock?: Clock;
 }
 
 export function createApp(ctx: AgentContext, options: ApiOptions): express.Express {
@@ -45,7 +48,7 @@ export function createApp(ctx: AgentContext, options: ApiOptions): express.Expre
     labelNames: ['reason'],
     registers: [ctx.registry],
   });
-  const auth = authenticate({ tokens: options.tokens, peer: options.peer, failures });
+  const auth = authenticate({ tokens: options.tokens, peer: options.peer, failures, clock: options.clock });
 
   // Scrapes that arrive while one is being rendered share it (never a stale one: tests and
   // operators read counters right after acting).

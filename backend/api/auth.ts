@@ -6,6 +6,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Counter } from 'prom-client';
 import type { Role } from '../config/model';
+import type { Clock } from '../time/clock';
 import { FailureLimiter } from './failure-limiter';
 import { dropUnreadBody } from './json-body';
 import { PEER_PRINCIPAL, type PeerAuthority } from './peer-token';
@@ -27,7 +28,7 @@ export interface AuthOptions {
   windowMs?: number;
   /** Client addresses remembered (least recently failed forgotten first). */
   maxClients?: number;
-  now?: () => number;
+  clock?: Pick<Clock, 'now'>;
 }
 
 const PEER: Principal = { kind: 'peer', name: PEER_PRINCIPAL, role: 'admin' };
@@ -37,7 +38,7 @@ export function authenticate(options: AuthOptions) {
     maxFailures: options.maxFailures ?? 20,
     windowMs: options.windowMs ?? 60_000,
     maxClients: options.maxClients ?? 10_000,
-    now: options.now,
+    clock: options.clock,
   });
 
   return (req: Request, res: Response, next: NextFunction) => {

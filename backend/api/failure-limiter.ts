@@ -6,13 +6,15 @@
  * addresses, each of which had to fail more than `maxFailures` times, can push one out).
  */
 import { LRUCache } from 'lru-cache';
+import { systemClock, type Clock } from '../time/clock';
 
 export interface FailureLimiterOptions {
   maxFailures: number;
   windowMs: number;
   /** Addresses remembered in each table. */
   maxClients: number;
-  now?: () => number;
+  /** Windows and the tables' expiry run on now() (default: systemClock). */
+  clock?: Pick<Clock, 'now'>;
 }
 
 interface Window {
@@ -28,12 +30,13 @@ export class FailureLimiter {
   private readonly limited: LRUCache<string, Window>;
 
   constructor(private readonly options: FailureLimiterOptions) {
-    this.now = options.now ?? Date.now;
+    const clock = options.clock ?? systemClock;
+    this.now = () => clock.now();
     const table = () =>
       new LRUCache<string, Window>({
         max: options.maxClients,
         ttl: options.windowMs,
-        ...(options.now ? { perf: { now: options.now } } : {}),
+        perf: { now: this.now },
       });
     this.counting = table();
     this.limited = table();

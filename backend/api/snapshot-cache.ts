@@ -4,6 +4,8 @@
  * once per request) is what keeps their latency flat under load. The window is far below
  * the heartbeat interval's granularity that the data itself has.
  */
+import { systemClock, type Clock } from '../time/clock';
+
 export class SnapshotCache<T = string> {
   private body?: T;
   private at = -Infinity;
@@ -11,17 +13,17 @@ export class SnapshotCache<T = string> {
 
   constructor(
     private readonly ttlMs: number,
-    private readonly now: () => number = () => performance.now()
+    private readonly clock: Pick<Clock, 'now'> = systemClock
   ) {}
 
   /** The kept body while fresh; otherwise one render, shared by every request that waits for it. */
   async get(render: () => T | Promise<T>): Promise<T> {
-    if (this.body !== undefined && this.now() - this.at < this.ttlMs) {
+    if (this.body !== undefined && this.clock.now() - this.at < this.ttlMs) {
       return this.body;
     }
     this.pending ??= (async () => {
       try {
-        const started = this.now();
+        const started = this.clock.now();
         this.body = await render();
         this.at = started;
         return this.body;

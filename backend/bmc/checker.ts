@@ -4,7 +4,7 @@
 // and listen for 'change' events: the BMC heartbeat (is the peer's BMC reachable?) and the
 // partition/fencing logic (is the peer's chassis off?).
 //
-// Everything with side effects is injected (scheduler, pinger, ipmi function, secret
+// Everything with side effects is injected (clock, pinger, ipmi function, secret
 // reader), with the real implementations as defaults, so the logic runs under a fake clock
 // in unit tests. Calls never overlap per peer: a round skips a peer whose previous ping (or
 // status call) is still running, so a hung BMC costs at most one socket and one process.
@@ -18,7 +18,7 @@ import {
   type BmcPeerState,
   type ChangedField,
 } from './checker-state';
-import { realScheduler, type Scheduler, type TimerHandle } from './clock';
+import { systemClock, type Clock, type Timer } from '../time/clock';
 import { IpmitoolRunner } from './ipmitool';
 import { createPinger, type PingFunction, type PingResult } from './rmcp-ping';
 import { resolveIpmiTargets, type BmcPeer, type SecretReader } from './targets';
@@ -40,7 +40,8 @@ export interface BmcCheckerOptions {
   statusIntervalMs?: number;
   /** Unanswered pings in a row before a reachable BMC counts as unreachable (default 2). */
   unreachableAfterMisses?: number;
-  scheduler?: Scheduler;
+  /** Timers, and wall-clock timestamps in states (default: systemClock). */
+  clock?: Clock;
   pinger?: PingFunction;
   /** Pass the IpmitoolRunner shared with the fencing code (default: a private runner). */
   ipmi?: IpmiFunction;
@@ -71,7 +72,7 @@ interface PeerRuntime {
 export class BmcChecker extends EventEmitter<BmcCheckerEvents> {
   private readonly peers = new Map<string, PeerRuntime>();
   private readonly pending = new Set<Promise<void>>();
-  private readonly scheduler: Scheduler;
+  private readonly clock: Clock;
   private readonly pinger: PingFunction;
   private readonly ipmi: IpmiFunction;
   private readonly pingIntervalMs: number;
@@ -79,12 +80,12 @@ export class BmcChecker extends EventEmitter<BmcCheckerEvents> {
   private readonly statusIntervalMs: number;
   private readonly misses: number;
   private targets = new Map<string, IpmiTarget>();
-  private timers: TimerHandle[] = [];
+  private timers: Timer[] = [];
   private running = false;
 
   constructor(private readonly options: BmcCheckerOptions) {
     super();
-    this.scheduler = options.scheduler ?? realScheduler;
+    this.clock = options.clock ?? systemClock;
     this.pinger = options.pinger ?? createPinger();
     this.ipmi = options.ipmi ?? new IpmitoolRunner().run;
     this.pingIntervalMs = positive(options.pingIntervalMs ?? 1000, 'pingIntervalMs');
@@ -123,7 +124,7 @@ export class BmcChecker extends EventEmitter<BmcCheckerEvents> {
   async stop(): Promise<void> {
     this.running = false;
     for (const t of this.timers) {
-      this.scheduler.clearTimeout(t);
+      t.cancel();
     }
     this.timers = [];
     await Promise.all([...this.pending]);
@@ -165,10 +166,10 @@ export class BmcChecker extends EventEmitter<BmcCheckerEvents> {
       if (!this.running) {
         return;
       }
-      this.timers[slot] = this.scheduler.setTimeout(tick, intervalMs);
+      this.timers[slot] = this.clock.setTimer(intervalMs, tick);
       round();
     };
-    this.timers.push(this.scheduler.setTimeout(tick, 0));
+    this.timers.push(this.clock.setTimer(0, tick));
   }
 
   private pingRound(): void {
@@ -193,7 +194,7 @@ export class BmcChecker extends EventEmitter<BmcCheckerEvents> {
         rt.pinging = false;
         if (this.running) {
           this.safely(() => this.options.observer?.onPing?.(rt.peer.server, result));
-          this.update(rt, applyPing(rt.state, result, this.scheduler.now(), this.misses));
+          this.update(rt, applyPing(rt.state, result, this.clock.wallNow(), this.misses));
         }
       })
     );
@@ -211,7 +212,7 @@ export class BmcChecker extends EventEmitter<BmcCheckerEvents> {
         rt.querying = false;
         if (this.running) {
           this.safely(() => this.options.observer?.onStatus?.(rt.peer.server, result));
-          this.update(rt, applyStatus(rt.state, result, this.scheduler.now()));
+          this.update(rt, applyStatus(rt.state, result, this.clock.wallNow()));
         }
       })
     );
@@ -270,6 +271,7 @@ function statusFailure(message: string): IpmiCallResult {
     exitCode: null,
     signal: null,
     joined: false,
+    // A display timestamp of a call that never ran (wall clock, like IpmiCallResult.startedAt).
     startedAt: Date.now(),
     durationMs: 0,
   };

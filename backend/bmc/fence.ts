@@ -19,7 +19,7 @@
 //   before the BMC acted proves nothing. Neither can prove by power state alone that the
 //   host really restarted; power-off is the only action whose result is observable.
 
-import { realScheduler, sleep, type Scheduler } from './clock';
+import { sleep, systemClock, type Clock } from '../time/clock';
 import type { ChassisCommand, IpmiCallResult, IpmiFunction, IpmiTarget, PowerState } from './types';
 
 export type FenceAction = 'power-off' | 'reset' | 'power-cycle';
@@ -33,7 +33,8 @@ export interface FenceOptions {
   pollIntervalMs?: number;
   /** Between attempts (default 1000 ms). */
   retryDelayMs?: number;
-  scheduler?: Scheduler;
+  /** Waits and deadlines on now(), evidence timestamps on wallNow() (default: systemClock). */
+  clock?: Clock;
 }
 
 /** One ipmitool call as evidence: what was asked, what came back, when. */
@@ -104,17 +105,18 @@ export async function fence(
   action: FenceAction,
   options: FenceOptions
 ): Promise<FenceResult> {
-  const clock = options.scheduler ?? realScheduler;
+  const clock = options.clock ?? systemClock;
   const pollMs = options.pollIntervalMs ?? 1000;
   const retryDelayMs = options.retryDelayMs ?? 1000;
   const { command, expected } = PLAN[action];
-  const startedAt = clock.now();
+  const startedAt = clock.wallNow();
+  const t0 = clock.now();
   const attempts: FenceAttempt[] = [];
   let finalPower: PowerState = 'unknown';
   let offObserved = false;
 
   const ask = async (cmd: ChassisCommand): Promise<FenceEvidence> => {
-    const at = clock.now();
+    const at = clock.wallNow();
     let r: IpmiCallResult;
     try {
       r = await ipmi(target, cmd);
@@ -196,12 +198,13 @@ export async function fence(
     }
   }
 
-  const finishedAt = clock.now();
+  const finishedAt = clock.wallNow();
+  const durationMs = clock.now() - t0;
   const last = attempts[attempts.length - 1];
   const ok = last.confirmed;
   const bmc = `${target.address}:${target.port}`;
   const summary = ok
-    ? `${action} of BMC ${bmc} confirmed: power ${expected} (attempt ${last.attempt} of ${options.retries + 1}, ${finishedAt - startedAt} ms)`
+    ? `${action} of BMC ${bmc} confirmed: power ${expected} (attempt ${last.attempt} of ${options.retries + 1}, ${durationMs} ms)`
     : `${action} of BMC ${bmc} NOT confirmed after ${attempts.length} attempt(s): ${last.reason ?? 'unknown'}`;
   return {
     ok,
@@ -213,7 +216,7 @@ export async function fence(
     attempts,
     startedAt,
     finishedAt,
-    durationMs: finishedAt - startedAt,
+    durationMs,
     summary,
   };
 }

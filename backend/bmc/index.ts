@@ -3,7 +3,6 @@
 
 export * from './types';
 export { SecretValue } from './secret-value';
-export { realScheduler, type Scheduler, type TimerHandle } from './clock';
 export {
   decodePresencePong,
   encodePresencePing,

@@ -82,6 +82,7 @@ export class IpmitoolRunner {
       });
     } catch (err) {
       // runBounded never throws; an injected exec might. Keep run()'s no-reject promise.
+      // (startedAt is a wall-clock display timestamp, as in runBounded.)
       run = { output: '', exitCode: null, signal: null, timedOut: false, startedAt: Date.now(), durationMs: 0 };
       run.spawnError = err instanceof Error ? err.message : String(err);
     }
@@ -141,6 +142,7 @@ function failed(command: ChassisCommand, outcome: 'busy', error: string): IpmiCa
     exitCode: null,
     signal: null,
     joined: false,
+    // A wall-clock display timestamp (IpmiCallResult.startedAt), not used for timing.
     startedAt: Date.now(),
     durationMs: 0,
   };

@@ -9,7 +9,7 @@
 
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { monotonicMs } from './clock';
+import { monotonicNow } from '../time/clock';
 import { decodePresencePong, encodePresencePing, MAX_PING_TAG, type PresencePong } from './rmcp-codec';
 import type { BmcEndpoint } from './types';
 
@@ -62,7 +62,7 @@ export function presencePing(target: BmcEndpoint, options: PingOptions): Promise
       socket.on('message', (msg) => {
         const decoded = decodePresencePong(msg, options.tag);
         if (decoded.ok) {
-          finish({ ok: true, rttMs: monotonicMs() - sentAt, pong: decoded.pong });
+          finish({ ok: true, rttMs: monotonicNow() - sentAt, pong: decoded.pong });
         } else if (ignored.length < 3) {
           ignored.push(`${decoded.reason}: ${decoded.detail}`);
         }
@@ -78,7 +78,7 @@ export function presencePing(target: BmcEndpoint, options: PingOptions): Promise
           finish(socketFailure(err));
           return;
         }
-        sentAt = monotonicMs();
+        sentAt = monotonicNow();
         try {
           socket.send(ping, (sendErr) => {
             if (sendErr) {

@@ -5,7 +5,7 @@
 // can never overlap two processes. It never rejects.
 
 import { spawn } from 'node:child_process';
-import { monotonicMs } from './clock';
+import { monotonicNow } from '../time/clock';
 
 export interface BoundedRunOptions {
   env: NodeJS.ProcessEnv;
@@ -31,8 +31,9 @@ export interface BoundedRun {
 
 export function runBounded(file: string, args: string[], options: BoundedRunOptions): Promise<BoundedRun> {
   const maxBytes = options.maxOutputBytes ?? 16 * 1024;
+  // Wall clock: a timestamp people read in evidence; the duration is measured on the monotonic clock.
   const startedAt = Date.now();
-  const t0 = monotonicMs();
+  const t0 = monotonicNow();
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let bytes = 0;
@@ -49,7 +50,7 @@ export function runBounded(file: string, args: string[], options: BoundedRunOpti
         output: Buffer.concat(chunks).toString('utf8'),
         timedOut,
         startedAt,
-        durationMs: monotonicMs() - t0,
+        durationMs: monotonicNow() - t0,
       });
     };
     const collect = (chunk: Buffer) => {

@@ -147,6 +147,7 @@ export class ConfigStore {
   }
 
   private writeAtomically(revision: number, data: string) {
+    // Date.now() only makes the temporary name unique; no decision reads it.
     const tmp = path.join(this.dir, `.tmp-${process.pid}-${revision}-${Date.now()}`);
     try {
       const fd = fs.openSync(tmp, 'wx', 0o600);

@@ -17,6 +17,7 @@ import Database from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
+import { systemClock, type Clock } from '../time/clock';
 import { isBrokenDatabase, moveAside, openDatabase, type MovedAside } from './sqlite-file';
 
 /** Why events were not stored: the queue was full, the disk was full, another write error, a broken file. */
@@ -97,7 +98,11 @@ export interface EventLogOptions {
   burstWindowMs: number;
   flushIntervalMs?: number;
   maxQueue?: number;
-  now?: () => number;
+  /**
+   * Wall time only (default: systemClock): event times are epoch ms, so retention, bursts and
+   * outage stamps compare with them on the same clock.
+   */
+  clock?: Pick<Clock, 'wallNow'>;
   reports?: Partial<EventLogReports>;
 }
 
@@ -183,7 +188,8 @@ export class EventLog extends EventEmitter {
     private readonly options: EventLogOptions
   ) {
     super();
-    this.now = options.now ?? Date.now;
+    const clock = options.clock ?? systemClock;
+    this.now = () => clock.wallNow();
     if (file !== ':memory:') {
       fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     }

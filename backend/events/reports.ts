@@ -57,6 +57,7 @@ export function movedAside(deps: ReportDeps, moved: MovedAside): void {
     'the event log file was broken: it was moved aside and a new event log started'
   );
   deps.events()?.append({
+    // A display timestamp, taken once while the log is (re)opened: nothing waits on it.
     time: Date.now(),
     server: deps.server,
     type: 'event-log',

@@ -35,6 +35,7 @@ class DamagedError extends Error {
 export function openDatabase<T>(
   file: string,
   init: (db: Database.Database) => T,
+  /** Wall clock, for the moved-aside file's name (people read it). */
   now: () => number = Date.now
 ): { db: Database.Database; value: T; moved?: MovedAside } {
   // SQLite deletes the WAL when it closes a database it could not open: a second name for

@@ -86,6 +86,7 @@ export class LocalGroups extends EventEmitter<LocalGroupsEvents> {
     groups: Group[],
     private readonly server: string,
     private readonly drivers: Drivers,
+    /** Wall-clock epoch ms (Clock.wallNow): `since` and change times are display timestamps. */
     private readonly now: () => number = Date.now
   ) {
     super();

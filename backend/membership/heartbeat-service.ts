@@ -18,7 +18,8 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { fromWallTime, monotonicNow } from './clock';
+import { monotonicNow } from '../time/clock';
+import { fromWallTime } from '../time/wall';
 import { newIncarnation } from './incarnation';
 import { checkSummary, makeLayout, type Layout } from './layout';
 import type { FromRuntime, RuntimeInit, ToRuntime } from './protocol';
@@ -236,7 +237,7 @@ export class HeartbeatService extends EventEmitter<HeartbeatServiceEvents> {
     if (!['on', 'off', 'unknown'].includes(reading.power) || typeof reading.reachable !== 'boolean') {
       throw new TypeError('reportBmc: expected {reachable: boolean, power: "on" | "off" | "unknown", at?: epoch ms}');
     }
-    const at = fromWallTime(reading.at ?? Date.now());
+    const at = reading.at === undefined ? monotonicNow() : fromWallTime(reading.at);
     const report = { reachable: reading.reachable, power: reading.power, at };
     this.bmc.set(server, report);
     this.channel?.post({ type: 'bmc', server, report });
@@ -244,7 +245,7 @@ export class HeartbeatService extends EventEmitter<HeartbeatServiceEvents> {
 
   /**
    * The latest state posted by the runtime (at most one interval old; `at` says when it was
-   * taken, on the monotonic clock of clock.ts). Null before start() has completed.
+   * taken, on the monotonic clock of time/clock.ts). Null before start() has completed.
    */
   snapshot(): HeartbeatSnapshot | null {
     return this.latest && { ...this.latest, mode: this.mode, running: this.running };

@@ -17,7 +17,6 @@ export {
   type HeartbeatServiceOptions,
   type HeartbeatSnapshot,
 } from './heartbeat-service';
-export { systemClock, monotonicNow, toWallTime, fromWallTime, type Clock, type Timer } from './clock';
 export type { Transport, TransportSink } from './transport';
 export { UdpTransport, HeartbeatBindError, type BoundSocket } from './udp-transport';
 export {

@@ -2,7 +2,7 @@
  * The membership core: sends heartbeats, admits received ones, tracks every path and
  * derives each peer's state. Pure logic in the style of hashicorp/memberlist: no sockets,
  * no timers and no clock of its own; it is given a Transport and a Clock (see transport.ts,
- * clock.ts). The same code runs on UDP in the heartbeat worker and on a simulated network
+ * time/clock.ts). The same code runs on UDP in the heartbeat worker and on a simulated network
  * with a virtual clock in the tests.
  *
  * Timing. The core keeps exactly one timer, set for the earliest of: the next heartbeat
@@ -18,7 +18,7 @@
  * the same sequence (see replay.ts for why the receiver's window is per path).
  */
 import { admit, type AdmissionContext } from './admission';
-import type { Clock, Timer } from './clock';
+import type { Clock, Timer } from '../time/clock';
 import { encodeHeartbeat, heartbeatKey, type Heartbeat } from './codec';
 import { checkSummary, fromBitmap, makeLayout, toBitmap, type Layout } from './layout';
 import { PathTracker } from './path';

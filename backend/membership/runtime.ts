@@ -15,7 +15,9 @@
  * alive for `mainStallLimitMs`, and resumes when it does again. Pauses shorter than that
  * (garbage collection, a long synchronous task) are ridden out, which is the point.
  */
-import { monotonicNow, systemClock } from './clock';
+// The worker builds its own systemClock: a thread has no other way to read time, and
+// hrtime is the same monotonic clock the main thread's systemClock reads.
+import { monotonicNow, systemClock } from '../time/clock';
 import { Membership } from './membership';
 import type { FromRuntime, RuntimeInit, ToRuntime } from './protocol';
 import { resolveTopology } from './topology';

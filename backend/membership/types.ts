@@ -4,7 +4,7 @@
  * arrays), so that every value here crosses a worker_threads boundary unchanged and can be
  * written to a log or an API response as JSON.
  *
- * Times are milliseconds on the core's monotonic clock (see clock.ts), never wall-clock
+ * Times are milliseconds on the core's monotonic clock (see time/clock.ts), never wall-clock
  * time: an NTP step or an administrator's `date` must not make a path look silent.
  */
 

@@ -5,6 +5,7 @@
  * agent feeds it and listens to its transitions.
  */
 import { EventEmitter } from 'node:events';
+import { systemClock, type Clock } from '../time/clock';
 
 export const MONITOR_STATUSES = ['normal', 'warning', 'error', 'suspended'] as const;
 export type MonitorStatus = (typeof MONITOR_STATUSES)[number];
@@ -46,7 +47,8 @@ export class MonitorBoard extends EventEmitter<MonitorBoardEvents> {
 
   constructor(
     monitors: Array<{ name: string; servers: string[] }>,
-    private readonly now: () => number = Date.now
+    /** Wall time: `since` is a timestamp people read (default: systemClock). */
+    private readonly clock: Pick<Clock, 'wallNow'> = systemClock
   ) {
     super();
     for (const m of monitors) {
@@ -55,7 +57,7 @@ export class MonitorBoard extends EventEmitter<MonitorBoardEvents> {
           monitor: m.name,
           server: s,
           status: 'normal',
-          since: now(),
+          since: clock.wallNow(),
           reason: 'started',
         });
       }
@@ -124,7 +126,7 @@ export class MonitorBoard extends EventEmitter<MonitorBoardEvents> {
   private set(s: MonitorState, to: MonitorStatus, reason: string, cause?: MonitorState['cause']) {
     const from = s.status;
     s.status = to;
-    s.since = this.now();
+    s.since = this.clock.wallNow();
     s.reason = reason;
     s.cause = cause;
     this.emit('transition', { monitor: s.monitor, server: s.server, from, to, reason, at: s.since });

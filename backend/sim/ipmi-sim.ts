@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { presencePing } from '../bmc/rmcp-ping';
+import { monotonicNow } from '../time/clock';
 
 export const INSTALL_COMMAND = 'apt-get install -y openipmi ipmitool';
 export const SIM_USER = 'admin';
@@ -178,13 +179,14 @@ export async function startBmc(options: StartBmcOptions): Promise<SimBmc> {
     fs.rmSync(dir, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 10_000);
+  // Waits for a real process, so the real (monotonic) clock.
+  const deadline = monotonicNow() + (options.readyTimeoutMs ?? 10_000);
   for (;;) {
     const r = await presencePing({ address: options.address, port: options.port }, { timeoutMs: 200, tag: 1 });
     if (r.ok) {
       break;
     }
-    if (hasExited || Date.now() > deadline) {
+    if (hasExited || monotonicNow() > deadline) {
       const output = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-2000) : '';
       await stop();
       throw new Error(

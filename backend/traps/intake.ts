@@ -22,6 +22,7 @@ import {
   type PetClassification,
   type PetClassificationRules,
 } from './pet';
+import { systemClock, type Clock } from '../time/clock';
 import type { TrapMetrics } from './metrics';
 import { varbindsForLog } from './receiver/normalize';
 import type { ReceivedTrap } from './receiver/snmp-receiver';
@@ -55,12 +56,15 @@ export class TrapIntake {
   /** BMCNOTICE monitors by the local endpoint ("address|port") they receive on. */
   private readonly byEndpoint = new Map<string, Listener[]>();
   private readonly all: Listener[] = [];
+  private readonly clock: Clock;
 
   constructor(
     private readonly config: ClusterConfig,
     private readonly self: string,
-    private readonly deps: { events: EventLog; board: MonitorBoard; metrics: TrapMetrics }
+    /** clock: the receiver's (trap.receivedMono is on its now()); default systemClock. */
+    private readonly deps: { events: EventLog; board: MonitorBoard; metrics: TrapMetrics; clock?: Clock }
   ) {
+    this.clock = deps.clock ?? systemClock;
     for (const m of config.monitors) {
       if (m.type !== 'message-receive') {
         continue;
@@ -112,7 +116,7 @@ export class TrapIntake {
     if (meaning.cls === 'fatal') {
       this.deps.metrics.fatal(server, trap.receivedAt);
     }
-    this.deps.metrics.processing.observe((performance.now() - trap.receivedMono) / 1000);
+    this.deps.metrics.processing.observe((this.clock.now() - trap.receivedMono) / 1000);
   }
 
   /** Decodes and classifies (once per distinct event: repeats reuse it). */
@@ -191,7 +195,7 @@ export class TrapIntake {
     );
     const summary = `notification ${n.category}${n.keyword !== undefined ? `/${n.keyword}` : ''}${n.message ? `: ${n.message}` : ''}`;
     const logged = this.deps.events.append({
-      time: Date.now(),
+      time: this.clock.wallNow(),
       server,
       type: 'notify',
       class: matched.length > 0 ? 'fatal' : 'informational',

@@ -11,6 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { Resource } from '../../config/model';
+import { monotonicNow } from '../../time/clock';
 import type { ScriptUser } from './script-users';
 import type { ActionContext, ActionResult, ResourceAction, ResourceDriver } from './types';
 
@@ -60,7 +61,9 @@ function runScript(
   user: ScriptUser | undefined,
   onSpawn?: (pid: number) => void
 ): Promise<ActionResult> {
-  const t0 = performance.now();
+  // A real process on the real clock: the deadline and the kill timers are the kernel's business,
+  // not a decision a simulation replays (the simulation has its own resource drivers).
+  const t0 = monotonicNow();
   return new Promise((resolve) => {
     let tail = Buffer.alloc(0);
     const keep = (chunk: Buffer) => {
@@ -94,7 +97,7 @@ function runScript(
     child.stderr.on('data', keep);
     const finish = (result: Omit<ActionResult, 'durationMs'>) => {
       clearTimeout(deadline);
-      resolve({ ...result, durationMs: performance.now() - t0 });
+      resolve({ ...result, durationMs: monotonicNow() - t0 });
     };
     child.on('error', (e) => {
       if (child.pid === undefined) {

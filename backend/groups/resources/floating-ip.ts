@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import type { Resource } from '../../config/model';
 import { isIPv4 } from '../../config/model/primitives';
 import { runBounded } from '../../bmc/spawn-bounded';
+import { sleep, systemClock, type Clock } from '../../time/clock';
 import type { ActionContext, ActionResult, ResourceAction, ResourceDriver } from './types';
 import { parseAddrShow, placeAddress, toolArgs, type AddrEntry, type AddrShow } from './floating-ip-tools';
 
@@ -30,13 +31,12 @@ export type ToolRunner = (file: string, args: string[], timeoutMs: number) => Pr
 
 export interface FloatingIpDriverOptions {
   runner?: ToolRunner;
-  sleep?: (ms: number) => Promise<void>;
   /** Reads a sysctl such as net/ipv6/conf/eth0/ndisc_notify (undefined when unreadable). */
   sysctl?: (key: string) => string | undefined;
   /** How long an IPv6 address may stay tentative (kernel DAD) before start gives up. */
   dadWaitMs?: number;
-  /** Monotonic milliseconds, for the action budget. */
-  now?: () => number;
+  /** The action budget runs on now(), waits on setTimer (default: systemClock). */
+  clock?: Clock;
 }
 
 const PACKAGES: Record<string, string> = { ip: 'iproute2', arping: 'iputils-arping' };
@@ -83,12 +83,13 @@ export class FloatingIpDriver implements ResourceDriver<FloatingIp> {
   private readonly deps: Deps;
 
   constructor(options: FloatingIpDriverOptions = {}) {
+    const clock = options.clock ?? systemClock;
     this.deps = {
       runner: options.runner ?? defaultRunner,
-      sleep: options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+      sleep: (ms) => sleep(clock, ms),
       sysctl: options.sysctl ?? defaultSysctl,
       dadWaitMs: options.dadWaitMs ?? 3000,
-      now: options.now ?? (() => performance.now()),
+      now: () => clock.now(),
       arpingChecked: false,
     };
   }

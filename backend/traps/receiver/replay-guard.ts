@@ -9,6 +9,7 @@
  * forged packet cannot poison it. The number of engines remembered is bounded (least
  * recently used is forgotten), so a flood of invented engine IDs cannot grow memory.
  */
+import { systemClock, type Clock } from '../../time/clock';
 export const TIME_WINDOW_SECONDS = 150;
 
 export type ReplayVerdict = 'ok' | 'replay' | 'outside-window';
@@ -33,8 +34,8 @@ interface EngineState {
 export interface ReplayGuardOptions {
   maxEngines?: number;
   msgIdsPerEngine?: number;
-  /** Monotonic milliseconds (injected for tests). */
-  now?: () => number;
+  /** Engine-time estimates run on now() (default: systemClock). */
+  clock?: Pick<Clock, 'now'>;
 }
 
 export class ReplayGuard {
@@ -47,7 +48,8 @@ export class ReplayGuard {
   constructor(options: ReplayGuardOptions = {}) {
     this.maxEngines = options.maxEngines ?? 1024;
     this.msgIdsPerEngine = options.msgIdsPerEngine ?? 4096;
-    this.now = options.now ?? (() => performance.now());
+    const clock = options.clock ?? systemClock;
+    this.now = () => clock.now();
   }
 
   get size(): number {

@@ -17,6 +17,7 @@ import { EventEmitter } from 'node:events';
 import * as snmp from 'net-snmp';
 import { isIPv6 } from '../../config/model/primitives';
 import type { Endpoint } from '../../config/model';
+import { systemClock, type Clock } from '../../time/clock';
 import { fastDecode } from './fast-decoder';
 import { normalizePdu, type NormalizedTrap } from './normalize';
 import { ReplayGuard } from './replay-guard';
@@ -80,6 +81,8 @@ export interface TrapReceiverOptions {
   newEnginesPerSecond?: number;
   /** Decode v1/v2c traps with the fast decoder (default); off only to compare with net-snmp. */
   fastPath?: boolean;
+  /** Arrival stamps (wallNow for display, now for latency) and the new-engine bucket (default: systemClock). */
+  clock?: Clock;
 }
 
 interface InFlight {
@@ -130,8 +133,11 @@ export class TrapReceiver {
   private current?: InFlight;
   private readonly seenEngines = new Set<string>();
 
+  private readonly clock: Clock;
+
   constructor(private readonly options: TrapReceiverOptions) {
-    this.guard = options.guard ?? new ReplayGuard();
+    this.clock = options.clock ?? systemClock;
+    this.guard = options.guard ?? new ReplayGuard({ clock: this.clock });
     this.users = new Map(options.users.map((u) => [u.name, u]));
     this.communities = new Set(options.communities);
   }
@@ -210,7 +216,17 @@ export class TrapReceiver {
       const fast = fastDecode(raw, this.communities);
       if (fast.kind === 'trap') {
         this.options.onResult('accepted', source);
-        this.deliver(fast.trap, fast.community, undefined, raw, rinfo, local, bmcOf, Date.now(), performance.now());
+        this.deliver(
+          fast.trap,
+          fast.community,
+          undefined,
+          raw,
+          rinfo,
+          local,
+          bmcOf,
+          this.clock.wallNow(),
+          this.clock.now()
+        );
         return;
       }
       if (fast.kind === 'bad-community') {
@@ -234,8 +250,8 @@ export class TrapReceiver {
       bmcOf,
       header,
       version,
-      receivedAt: Date.now(),
-      receivedMono: performance.now(),
+      receivedAt: this.clock.wallNow(),
+      receivedMono: this.clock.now(),
     };
     this.current = flight;
     try {
@@ -281,7 +297,7 @@ export class TrapReceiver {
   /** Token bucket for new engine IDs. */
   private takeEngineToken(): boolean {
     const rate = this.options.newEnginesPerSecond ?? 20;
-    const now = performance.now();
+    const now = this.clock.now();
     if (this.engineTokens < 0) {
       this.engineTokens = rate * 10;
       this.engineRefill = now;

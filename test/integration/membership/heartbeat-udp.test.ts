@@ -14,7 +14,10 @@ import type { ClusterConfig } from '../../../backend/config/model';
 import { BUILT_INDEX, busyWait, loadBuilt, loopbackConfig, sleep, waitFor } from './support';
 import { ip, tempDir } from '../../support/isolation';
 
-const { HeartbeatService, monotonicNow, isLanSilent } = loadBuilt();
+// The same hrtime clock as the heartbeat workers' (time/clock.ts), so their times compare.
+import { monotonicNow } from '../../../backend/time/clock';
+
+const { HeartbeatService, isLanSilent } = loadBuilt();
 const SECRET = 'integration secret';
 const INTERVAL = 100;
 const TIMEOUT = 500;

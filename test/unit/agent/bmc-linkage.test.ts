@@ -7,7 +7,7 @@ import type { BmcPeer } from '../../../backend/bmc/targets';
 import type { IpmiFunction } from '../../../backend/bmc/types';
 import { bmcReading } from '../../../backend/agent/bmc-reading';
 import { bmcEvent } from '../../../backend/agent/membership-events';
-import { deferred, FakeScheduler } from '../bmc/fake-time';
+import { deferred, FakeClock } from '../bmc/fake-time';
 import { ipmiOk, pong } from '../bmc/results';
 
 const state = (over: Partial<BmcPeerState>): BmcPeerState => ({
@@ -66,17 +66,17 @@ describe('bmcEvent', () => {
       class: 'recoverable',
       summary: 'server2: BMC unreachable',
     });
-    expect(bmcEvent(change({}, { power: 'off' }, ['power']), 'server1')).toMatchObject({
+    expect(bmcEvent(change({}, { power: 'off' }, ['power']), 'server1', 5)).toMatchObject({
       class: 'recoverable',
       summary: 'server2: chassis power on -> off',
     });
-    expect(bmcEvent(change({ power: 'off' }, { power: 'on' }, ['power']), 'server1')?.class).toBe('informational');
+    expect(bmcEvent(change({ power: 'off' }, { power: 'on' }, ['power']), 'server1', 5)?.class).toBe('informational');
   });
 
   test('the first check and error texts alone are not events', () => {
-    expect(bmcEvent(change({}, {}, ['checked']), 'server1')).toBeNull();
+    expect(bmcEvent(change({}, {}, ['checked']), 'server1', 5)).toBeNull();
     expect(
-      bmcEvent(change({}, { lastError: { source: 'ping', message: 'x', at: 1 } }, ['lastError']), 'server1')
+      bmcEvent(change({}, { lastError: { source: 'ping', message: 'x', at: 1 } }, ['lastError']), 'server1', 5)
     ).toBeNull();
   });
 });
@@ -89,7 +89,7 @@ describe('BmcChecker.checkNow', () => {
   };
 
   test('pings and reads power at once, between scheduled rounds, but never doubles a call in flight', async () => {
-    const clock = new FakeScheduler();
+    const clock = new FakeClock();
     const calls: string[] = [];
     const pending = deferred<ReturnType<typeof ipmiOk>>();
     let holdNext = false;
@@ -99,7 +99,7 @@ describe('BmcChecker.checkNow', () => {
     };
     const checker = new BmcChecker({
       peers: [PEER],
-      scheduler: clock,
+      clock,
       pinger: async () => {
         calls.push('ping');
         return pong();
@@ -124,7 +124,7 @@ describe('BmcChecker.checkNow', () => {
     expect(calls.filter((c) => c === 'ipmi status')).toHaveLength(2);
     pending.resolve(ipmiOk('status', 'off'));
     await clock.advance(0);
-    expect(checker.state('server2')).toMatchObject({ power: 'off', lastStatusAt: clock.now() });
+    expect(checker.state('server2')).toMatchObject({ power: 'off', lastStatusAt: clock.wallNow() });
     expect(checker.checkNow('nobody')).toBe(false);
     await checker.stop();
   });

@@ -2,7 +2,8 @@ import { FailureLimiter } from '../../../backend/api/failure-limiter';
 
 describe('failed-authentication limiter', () => {
   let now = 0;
-  const limiter = () => new FailureLimiter({ maxFailures: 3, windowMs: 60_000, maxClients: 100, now: () => now });
+  const limiter = () =>
+    new FailureLimiter({ maxFailures: 3, windowMs: 60_000, maxClients: 100, clock: { now: () => now } });
 
   beforeEach(() => {
     now = 1_000_000;

@@ -4,7 +4,7 @@ describe('SnapshotCache', () => {
   test('serves one rendering within the window, renders again after it', async () => {
     let now = 0;
     let renders = 0;
-    const cache = new SnapshotCache(100, () => now);
+    const cache = new SnapshotCache(100, { now: () => now });
     const render = () => `body${++renders}`;
     expect(await cache.get(render)).toBe('body1');
     now = 99;

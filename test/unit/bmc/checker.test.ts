@@ -4,7 +4,7 @@ import { BmcChecker, type BmcChange, type BmcCheckerOptions } from '../../../bac
 import type { PingFunction, PingResult } from '../../../backend/bmc/rmcp-ping';
 import type { BmcPeer } from '../../../backend/bmc/targets';
 import type { ChassisCommand, IpmiCallResult, IpmiFunction, IpmiTarget } from '../../../backend/bmc/types';
-import { deferred, FakeScheduler, flush, type Deferred } from './fake-time';
+import { deferred, FakeClock, flush, type Deferred } from './fake-time';
 import { ipmiFail, ipmiOk, noPong, pong } from './results';
 
 const PEER2: BmcPeer = {
@@ -38,11 +38,11 @@ function fakes() {
 const SECRETS: Record<string, string> = { BMC2_PASSWORD: 'pw-two', BMC3_PASSWORD: 'pw-three' };
 
 function checker(extra: Partial<BmcCheckerOptions> = {}) {
-  const clock = new FakeScheduler();
+  const clock = new FakeClock();
   const f = fakes();
   const c = new BmcChecker({
     peers: [PEER2],
-    scheduler: clock,
+    clock,
     pinger: f.pinger,
     ipmi: f.ipmi,
     readSecret: (ref) => {
@@ -115,7 +115,7 @@ describe('BmcChecker reachability', () => {
     t.pingAnswers.set('192.0.2.12', pong(0.35));
     t.c.start();
     await t.clock.advance(0);
-    expect(t.c.state('server2')).toMatchObject({ reachable: true, lastPingRttMs: 0.35, lastPingAt: t.clock.now() });
+    expect(t.c.state('server2')).toMatchObject({ reachable: true, lastPingRttMs: 0.35, lastPingAt: t.clock.wallNow() });
     expect(t.changes[0].changed).toEqual(['checked', 'reachable']);
     expect(t.changes[0].previous.reachable).toBe(false);
   });
@@ -197,7 +197,7 @@ describe('BmcChecker one call in flight', () => {
       hanging.push(d);
       return d.promise;
     };
-    const c = new BmcChecker({ peers: [PEER2], scheduler: t.clock, pinger, ipmi: t.ipmi, readSecret: () => 'pw' });
+    const c = new BmcChecker({ peers: [PEER2], clock: t.clock, pinger, ipmi: t.ipmi, readSecret: () => 'pw' });
     c.start();
     await t.clock.advance(5000);
     expect(hanging).toHaveLength(1);
@@ -216,7 +216,7 @@ describe('BmcChecker one call in flight', () => {
       calls.push(d);
       return d.promise;
     };
-    const c = new BmcChecker({ peers: [PEER2], scheduler: t.clock, pinger: t.pinger, ipmi, readSecret: () => 'pw' });
+    const c = new BmcChecker({ peers: [PEER2], clock: t.clock, pinger: t.pinger, ipmi, readSecret: () => 'pw' });
     c.start();
     await t.clock.advance(0);
     calls[0].resolve(ipmiOk('status', 'on'));
@@ -243,7 +243,7 @@ describe('BmcChecker one call in flight', () => {
     const d = deferred<PingResult>();
     const c = new BmcChecker({
       peers: [PEER2],
-      scheduler: t.clock,
+      clock: t.clock,
       pinger: () => d.promise,
       ipmi: t.ipmi,
       readSecret: () => 'pw',
@@ -265,8 +265,8 @@ describe('BmcChecker power', () => {
     const t = checker();
     t.c.start();
     await t.clock.advance(0);
-    expect(t.c.state('server2')).toMatchObject({ power: 'on', lastStatusAt: t.clock.now() });
-    const firstRead = t.clock.now();
+    expect(t.c.state('server2')).toMatchObject({ power: 'on', lastStatusAt: t.clock.wallNow() });
+    const firstRead = t.clock.wallNow();
 
     t.ipmiAnswers.set('192.0.2.12', ipmiOk('status', 'off'));
     await t.clock.advance(5000);
@@ -354,7 +354,7 @@ describe('BmcChecker credentials', () => {
     const peer = { ...PEER2, ipmi: { ...PEER2.ipmi, password: { file: '/nonexistent/bmc2.password' } } };
     const c = new BmcChecker({
       peers: [peer],
-      scheduler: new FakeScheduler(),
+      clock: new FakeClock(),
       pinger: fakes().pinger,
       ipmi: fakes().ipmi,
     });

@@ -1,6 +1,6 @@
 // A fake clock for the BMC unit tests: timers fire only when a test advances time, so every
 // interleaving of ticks, results and timeouts is deterministic and no test waits for real time.
-import type { Scheduler } from '../../../backend/bmc/clock';
+import type { Clock, Timer } from '../../../backend/time/clock';
 
 interface FakeTimer {
   id: number;
@@ -13,7 +13,13 @@ export function flush(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-export class FakeScheduler implements Scheduler {
+/**
+ * Unlike time/clock.ts's VirtualClock it lets promises settle between timers (advance and run
+ * are async), which the BMC code needs: its timers and ipmitool results interleave. Monotonic
+ * and wall time are the same number here (both start at `start`), so a test can compare a
+ * state's wall-clock timestamp with now().
+ */
+export class FakeClock implements Clock {
   private t: number;
   private nextId = 1;
   private readonly timers = new Map<number, FakeTimer>();
@@ -26,14 +32,14 @@ export class FakeScheduler implements Scheduler {
     return this.t;
   }
 
-  setTimeout(fn: () => void, ms: number): number {
-    const id = this.nextId++;
-    this.timers.set(id, { id, at: this.t + Math.max(0, ms), fn });
-    return id;
+  wallNow(): number {
+    return this.t;
   }
 
-  clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as number);
+  setTimer(ms: number, fn: () => void): Timer {
+    const id = this.nextId++;
+    this.timers.set(id, { id, at: this.t + Math.max(0, ms), fn });
+    return { cancel: () => this.timers.delete(id) };
   }
 
   get pendingTimers(): number {

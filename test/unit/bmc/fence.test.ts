@@ -8,7 +8,7 @@ import {
   type FenceOptions,
 } from '../../../backend/bmc/fence';
 import type { ChassisCommand, IpmiCallResult, IpmiFunction } from '../../../backend/bmc/types';
-import { FakeScheduler } from './fake-time';
+import { FakeClock } from './fake-time';
 import { ipmiFail, ipmiOk, TARGET } from './results';
 
 type Answer = IpmiCallResult | ((n: number) => IpmiCallResult);
@@ -17,7 +17,7 @@ type Answer = IpmiCallResult | ((n: number) => IpmiCallResult);
  * A scripted BMC: `script[command]` answers the n-th call of that command (the last entry
  * repeats). Each call takes `callMs` of fake time, as a real ipmitool call takes time.
  */
-function scriptedBmc(clock: FakeScheduler, script: Partial<Record<ChassisCommand, Answer[]>>, callMs = 25) {
+function scriptedBmc(clock: FakeClock, script: Partial<Record<ChassisCommand, Answer[]>>, callMs = 25) {
   const log: Array<{ at: number; command: ChassisCommand }> = [];
   const counts = new Map<ChassisCommand, number>();
   const ipmi: IpmiFunction = (_target, command) => {
@@ -27,14 +27,14 @@ function scriptedBmc(clock: FakeScheduler, script: Partial<Record<ChassisCommand
     const answers = script[command] ?? [ipmiFail(command)];
     const answer = answers[Math.min(n, answers.length - 1)];
     return new Promise((resolve) =>
-      clock.setTimeout(() => resolve(typeof answer === 'function' ? answer(n) : answer), callMs)
+      clock.setTimer(callMs, () => resolve(typeof answer === 'function' ? answer(n) : answer))
     );
   };
   return { ipmi, log };
 }
 
-function options(clock: FakeScheduler, extra: Partial<FenceOptions> = {}): FenceOptions {
-  return { timeoutMs: 20_000, retries: 2, pollIntervalMs: 1000, retryDelayMs: 1000, scheduler: clock, ...extra };
+function options(clock: FakeClock, extra: Partial<FenceOptions> = {}): FenceOptions {
+  return { timeoutMs: 20_000, retries: 2, pollIntervalMs: 1000, retryDelayMs: 1000, clock, ...extra };
 }
 
 const ON = ipmiOk('status', 'on');
@@ -42,7 +42,7 @@ const OFF = ipmiOk('status', 'off');
 
 describe('powerOff', () => {
   test('confirmed by the first status read, taken at once', async () => {
-    const clock = new FakeScheduler();
+    const clock = new FakeClock();
     const bmc = scriptedBmc(clock, { off: [ipmiOk('off')], status: [OFF] });
     const r = await clock.run(powerOff(bmc.ipmi, TARGET, options(clock)));
     expect(r).toMatchObject({
@@ -62,7 +62,7 @@ describe('powerOff', () => {
   });
 
   test('polls every interval until the chassis reads off', async () => {
-    const clock = new FakeScheduler();
+    const clock = new FakeClock();
     const bmc = scriptedBmc(clock, { off: [ipmiOk('off')], status: [ON, ON, ON, OFF] });
     const r = await clock.run(powerOff(bmc.ipmi, TARGET, options(clock)));
     expect(r.ok).toBe(true);
@@ -72,7 +72,7 @@ describe('powerOff', () => {
   });
 
   test('a chassis that stays on: each attempt polls until timeoutMs, then retries, then gives up', async () => {
-    const clock = new FakeScheduler();
+    const clock = new FakeClock();
     const bmc = scriptedBmc(clock, { off: [ipmiOk('off')], status: [ON] });
     const r = await clock.run(powerOff(bmc.ipmi, TARGET, options(clock, { timeoutMs: 5000, retries: 2 })));
     expect(r.ok).toBe(false);
@@ -90,7 +90,7 @@ describe('powerOff', () => {
   });
 
   test('a failed command is retried after retryDelayMs; the evidence keeps ipmitool output', async () => {
-    const clock = new FakeScheduler();
+    const clock = new FakeClock();
     const bmc = scriptedBmc(clock, {
       off: [ipmiFail('off'), ipmiOk('off')],
       status: [ipmiFail('status'), OFF],
@@ -111,7 +111,7 @@ describe('powerOff', () => {
   });
 
   test('an off command the BMC refuses counts as done when the chassis already reads off', async () => {
-    const clock = new FakeScheduler();
+    const clock = new FakeClock();
     const bmc = scriptedBmc(clock, { off: [ipmiFail('off')], status: [OFF] });
     const r = await clock.run(powerOff(bmc.ipmi, TARGET, options(clock)));
     expect(r.ok).toBe(true);
@@ -120,7 +120,7 @@ describe('powerOff', () => {
   });
 
   test('busy (another control call holds the BMC) is a failed attempt without a status read', async () => {
-    const clock = new FakeScheduler();
+    const clock = new FakeClock();
     const bmc = scriptedBmc(clock, { off: [ipmiFail('off', 'busy'), ipmiOk('off')], status: [OFF] });
     const r = await clock.run(powerOff(bmc.ipmi, TARGET, options(clock)));
     expect(r.ok).toBe(true);
@@ -129,7 +129,7 @@ describe('powerOff', () => {
   });
 
   test('retries: 0 means a single attempt; failed status reads are evidence, and the last one sets finalPower', async () => {
-    const clock = new FakeScheduler();
+    const clock = new FakeClock();
     const bmc = scriptedBmc(clock, { off: [ipmiOk('off')], status: [ON, ipmiFail('status', 'timeout')] });
     const r = await clock.run(powerOff(bmc.ipmi, TARGET, options(clock, { retries: 0, timeoutMs: 3000 })));
     expect(r.ok).toBe(false);
@@ -141,7 +141,7 @@ describe('powerOff', () => {
   });
 
   test('an ipmi function that throws is a failed call, not a rejection', async () => {
-    const clock = new FakeScheduler();
+    const clock = new FakeClock();
     const ipmi: IpmiFunction = () => Promise.reject(new Error('bug'));
     const r = await clock.run(powerOff(ipmi, TARGET, options(clock, { retries: 1 })));
     expect(r.ok).toBe(false);
@@ -151,7 +151,7 @@ describe('powerOff', () => {
 
 describe('reset and powerCycle', () => {
   test('reset: confirmed when the chassis reads on, first read one interval after the command', async () => {
-    const clock = new FakeScheduler();
+    const clock = new FakeClock();
     const bmc = scriptedBmc(clock, { reset: [ipmiOk('reset')], status: [ON] });
     const r = await clock.run(reset(bmc.ipmi, TARGET, options(clock)));
     expect(r).toMatchObject({ ok: true, action: 'reset', expected: 'on', finalPower: 'on', offObserved: false });
@@ -159,7 +159,7 @@ describe('reset and powerCycle', () => {
   });
 
   test('powerCycle: off seen in between is recorded, confirmed when on again', async () => {
-    const clock = new FakeScheduler();
+    const clock = new FakeClock();
     const bmc = scriptedBmc(clock, { cycle: [ipmiOk('cycle')], status: [OFF, OFF, ON] });
     const r = await clock.run(powerCycle(bmc.ipmi, TARGET, options(clock)));
     expect(r).toMatchObject({ ok: true, action: 'power-cycle', offObserved: true, finalPower: 'on' });
@@ -167,14 +167,14 @@ describe('reset and powerCycle', () => {
   });
 
   test('powerCycle of a chassis that stays off is not confirmed (finalPower tells the caller it is off)', async () => {
-    const clock = new FakeScheduler();
+    const clock = new FakeClock();
     const bmc = scriptedBmc(clock, { cycle: [ipmiOk('cycle')], status: [OFF] });
     const r = await clock.run(fence(bmc.ipmi, TARGET, 'power-cycle', options(clock, { retries: 0, timeoutMs: 2000 })));
     expect(r).toMatchObject({ ok: false, finalPower: 'off' });
   });
 
   test('a failed reset command does not read status (an "on" would prove nothing)', async () => {
-    const clock = new FakeScheduler();
+    const clock = new FakeClock();
     const bmc = scriptedBmc(clock, { reset: [ipmiFail('reset')], status: [ON] });
     const r = await clock.run(reset(bmc.ipmi, TARGET, options(clock, { retries: 1 })));
     expect(r.ok).toBe(false);

@@ -16,7 +16,7 @@ describe('an event log file that is not a database', () => {
     const file = path.join(dir, 'events.db');
     fs.writeFileSync(file, 'this is not a database, just text long enough to look like a header');
     fs.writeFileSync(`${file}-wal`, 'stale');
-    const log = new EventLog(file, { ...options, now: () => Date.parse('2026-01-02T03:04:05.678Z') });
+    const log = new EventLog(file, { ...options, clock: { wallNow: () => Date.parse('2026-01-02T03:04:05.678Z') } });
     expect(log.movedAside).toEqual({
       file,
       movedTo: `${file}.corrupt-2026-01-02T03-04-05-678Z`,

@@ -7,7 +7,13 @@ function ev(over: Partial<NewEvent> = {}): NewEvent {
 describe('EventLog', () => {
   let now = 1000;
   const make = (opts: Partial<ConstructorParameters<typeof EventLog>[1]> = {}) =>
-    new EventLog(':memory:', { maxEvents: 1000, maxAgeMs: 86_400_000, burstWindowMs: 10_000, now: () => now, ...opts });
+    new EventLog(':memory:', {
+      maxEvents: 1000,
+      maxAgeMs: 86_400_000,
+      burstWindowMs: 10_000,
+      clock: { wallNow: () => now },
+      ...opts,
+    });
   beforeEach(() => (now = 1000));
 
   test('events are queryable by time, server and class, newest first', () => {

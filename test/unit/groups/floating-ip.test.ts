@@ -12,6 +12,7 @@ import {
 } from '../../../backend/groups/resources/floating-ip';
 import { canonical, parseAddrShow, placeAddress, toolArgs } from '../../../backend/groups/resources/floating-ip-tools';
 import type { ActionContext } from '../../../backend/groups/resources/types';
+import type { Clock } from '../../../backend/time/clock';
 
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, '../../fixtures/ip', name), 'utf8');
 // h1 of the lab: eth1 holds 10.231.1.1/24 and 10.231.1.100/24, vx0 holds 10.231.9.100/24.
@@ -47,8 +48,20 @@ function fakeRunner(shows: string[], answer: (line: string) => ToolRun | undefin
   return { runner, calls };
 }
 
+/** A clock that reads `now` and whose waits end at once (time moves only when a test says so). */
+function instantClock(now: () => number = () => 0): Clock {
+  return {
+    now,
+    wallNow: now,
+    setTimer(_ms, fn) {
+      fn();
+      return { cancel: () => undefined };
+    },
+  };
+}
+
 function driver(runner: ToolRunner, ndiscNotify?: string) {
-  return new FloatingIpDriver({ runner, sleep: async () => undefined, sysctl: () => ndiscNotify });
+  return new FloatingIpDriver({ runner, clock: instantClock(), sysctl: () => ndiscNotify });
 }
 
 describe('ip -j addr show parsing', () => {
@@ -232,7 +245,11 @@ describe('time budget', () => {
 
   test('calls are cut to what is left of the budget; once it is spent nothing more runs', async () => {
     const slow = slowRunner(5000);
-    const r = await new FloatingIpDriver({ runner: slow.runner, now: slow.now }).run(vip('10.231.1.50'), 'start', CTX);
+    const r = await new FloatingIpDriver({ runner: slow.runner, clock: instantClock(slow.now) }).run(
+      vip('10.231.1.50'),
+      'start',
+      CTX
+    );
     expect(r).toMatchObject({
       ok: false,
       detail: `ip -4 addr add 10.231.1.50/24 dev eth1: cannot run ip: ${ACTION_BUDGET_MS} ms budget spent`,
@@ -246,7 +263,11 @@ describe('time budget', () => {
 
   test('the budget runs out after the add: the address is still removed, with time of its own', async () => {
     const slow = slowRunner(3000);
-    const r = await new FloatingIpDriver({ runner: slow.runner, now: slow.now }).run(vip('10.231.1.50'), 'start', CTX);
+    const r = await new FloatingIpDriver({ runner: slow.runner, clock: instantClock(slow.now) }).run(
+      vip('10.231.1.50'),
+      'start',
+      CTX
+    );
     expect(r).toMatchObject({
       ok: false,
       detail: `gratuitous ARP failed (cannot run arping: ${ACTION_BUDGET_MS} ms budget spent); 10.231.1.50/24 removed again`,
@@ -282,7 +303,7 @@ describe('start (IPv6)', () => {
 
   test('still tentative after the wait: removed again, start fails', async () => {
     const { runner, calls } = fakeRunner([V4, V6_TENTATIVE]);
-    const r = await new FloatingIpDriver({ runner, sleep: async () => undefined, dadWaitMs: 500 }).run(
+    const r = await new FloatingIpDriver({ runner, clock: instantClock(), dadWaitMs: 500 }).run(
       vip('fd00:231::100', 64),
       'start',
       CTX
@@ -303,7 +324,7 @@ describe('start (IPv6), out of time', () => {
       clock += 1000;
       return runner(file, args, timeoutMs);
     };
-    const r = await new FloatingIpDriver({ runner: slow, now: () => clock, sleep: async () => undefined }).run(
+    const r = await new FloatingIpDriver({ runner: slow, clock: instantClock(() => clock) }).run(
       vip('fd00:231::100', 64),
       'start',
       CTX

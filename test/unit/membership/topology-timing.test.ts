@@ -1,14 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseText, validateConfig, type ClusterConfig } from '../../../backend/config/model';
-import {
-  fromWallTime,
-  makeLayout,
-  newIncarnation,
-  resolveTopology,
-  timingFor,
-  toWallTime,
-} from '../../../backend/membership';
+import { makeLayout, newIncarnation, resolveTopology, timingFor } from '../../../backend/membership';
+import { fromWallTime, toWallTime } from '../../../backend/time/wall';
 import { EXAMPLES } from '../../support/paths';
 
 function loopbackDemo(): ClusterConfig {

@@ -11,7 +11,7 @@ function board() {
       { name: 'mrw1', servers },
       { name: 'mrw2', servers: ['server2', 'server3'] },
     ],
-    () => now++
+    { wallNow: () => now++ }
   );
 }
 

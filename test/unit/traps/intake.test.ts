@@ -6,6 +6,7 @@ import { TrapIntake } from '../../../backend/traps/intake';
 import { TrapMetrics } from '../../../backend/traps/metrics';
 import { buildPetData } from '../../../backend/traps/pet/build';
 import type { ReceivedTrap } from '../../../backend/traps/receiver/snmp-receiver';
+import { monotonicNow } from '../../../backend/time/clock';
 
 const result = validateConfig({
   cluster: { name: 'c', secret: { env: 'S' } },
@@ -66,7 +67,7 @@ function trap(
     varbinds: [],
     pet: { specific, data },
     receivedAt: Date.now(),
-    receivedMono: performance.now(),
+    receivedMono: monotonicNow(),
     source: { address: options.from ?? '127.0.1.1', port: 50000 },
     local: { address: '127.0.0.1', port: 1162 },
     bmcOf: options.bmcOf ?? 'server1',
