@@ -49,6 +49,7 @@ export const PAGES = [
   { name: 'Groups', slug: 'groups', icon: 'layer-group' },
   { name: 'Monitors', slug: 'monitors', icon: 'eye' },
   { name: 'Events', slug: 'events', icon: 'list-ul' },
+  { name: 'Failovers', slug: 'failovers', icon: 'history' },
   { name: 'Configuration', slug: 'config', icon: 'file-alt' },
 ];
 
