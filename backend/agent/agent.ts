@@ -355,6 +355,9 @@ export class Agent {
       ? https.createServer({ cert: fs.readFileSync(tls.cert), key: fs.readFileSync(tls.key) }, app)
       : http.createServer(app);
     this.server.requestTimeout = 30_000;
+    // Idle keep-alive connections live 20 s (Node's 5 s default races clients that reuse a
+    // connection just as the server closes it: "other side closed" on a loaded machine).
+    this.server.keepAliveTimeout = 20_000;
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', (e: NodeJS.ErrnoException) =>
         reject(

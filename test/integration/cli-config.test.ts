@@ -114,6 +114,7 @@ describe('lifeline config show', () => {
       'interconnects',
       'partition',
       'fencing',
+      'watchdog',
       'groups',
       'traps',
       'api',
