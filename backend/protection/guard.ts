@@ -280,7 +280,16 @@ export class PartitionGuard {
     if (this.mode === 'none' || now - this.startedAt < 2 * this.config.cluster.heartbeat.timeoutMs) {
       return;
     }
-    for (const peer of this.absent(peers)) {
+    const absent = this.absent(peers);
+    // Only a side that would win without them may settle them: a lone server that came up
+    // cut off from the majority must not fence it, nor count on its watchdog.
+    const verdict = resolvePartition(
+      this.sides(peers, absent, { pingReached: null, witnessReached: null }, this.mode === 'fencing')
+    ).verdict;
+    if (absent.length === 0 || verdict === 'lose') {
+      return;
+    }
+    for (const peer of absent) {
       if (this.mode === 'watchdog') {
         // Cut off before this agent started, it stopped its groups or was reset by then.
         const from = this.startedAt + takeoverDelayMs(this.config, peer);
