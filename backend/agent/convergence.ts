@@ -27,7 +27,7 @@ import {
   type Announcement,
   type ConfigConflict,
   type ConvergenceDecision,
-} from './convergence-decision';
+} from '../config/convergence-decision';
 
 export interface ConvergenceOptions {
   self: string;

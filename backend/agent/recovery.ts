@@ -1,12 +1,8 @@
 /**
- * What a monitor's error does to the service: the monitor's recovery ladder, run against
- * its target group (a resource target recovers the group that holds the resource) on the
- * server the error concerns. This is how a BMC's fatal trap fails the group over before
- * the BMC resets the broken server.
- *
- * For a group target, a step is taken only when the group runs on the server in error: a
- * fatal event from a server that runs nothing needs no failover, and the ladder is not used
- * up by it. A `local-server` target has only its final action.
+ * What a monitor's error does to the service, carried out: the step is decided by
+ * recovery/plan.ts (the ladder, against the target group on the server in error); group
+ * steps go to the decider, final actions run here. This is how a BMC's fatal trap fails the
+ * group over before the BMC resets the broken server.
  *
  * Final actions on the server in error: `stop-group`; `bmc-reset`, `bmc-power-off`,
  * `bmc-power-cycle`, `bmc-nmi` through that server's BMC (this server's own included: the
@@ -20,11 +16,12 @@ import type { ChassisCommand } from '../bmc';
 import type { LocalGroups } from '../groups/local-groups';
 import type { GroupRequest } from '../controller/request';
 import type { Outcome } from '../groups/operations';
-import { clusterGroups, type PlacementInput } from '../groups/placement';
+import type { PlacementInput } from '../groups/placement';
 import type { Logger } from '../log';
 import { systemClock, type Clock } from '../time/clock';
 import type { MonitorBoard, RecoveryRequest } from '../monitors/monitor-board';
 import { RecoveryLadder, type RecoveryStep } from '../recovery/ladder';
+import { planRecovery } from '../recovery/plan';
 import type { ClusterMembership } from './cluster-membership';
 import { powerDownHost } from './host-power';
 
@@ -71,46 +68,20 @@ export class Recovery {
   /** Runs the next step of the monitor's ladder for this request; resolves with what was done. */
   async handle(r: RecoveryRequest): Promise<{ step: RecoveryStep; outcome?: Outcome } | undefined> {
     const { config, log } = this.options;
-    const monitor = config.monitors.find((m) => m.name === r.monitor);
-    if (!monitor) {
+    const plan = planRecovery(config, this.options.placement(), this.ladder, r.monitor, r.server);
+    if (plan.kind === 'none') {
+      log.info({ monitor: r.monitor, server: r.server }, `recovery not needed: ${plan.why}`);
       return undefined;
     }
-    const recovery = monitor.recovery;
-    const group = this.targetGroup(recovery);
-    if (recovery.targetType !== 'local-server') {
-      const where = group && clusterGroups(this.options.placement()).find((g) => g.name === group.name);
-      if (!group || where?.currentServer !== r.server) {
-        log.info(
-          { monitor: r.monitor, server: r.server, group: group?.name, currentServer: where?.currentServer },
-          'recovery not needed: the target group does not run on the server in error'
-        );
-        return undefined;
-      }
-    }
-    const step: RecoveryStep =
-      recovery.targetType === 'local-server'
-        ? { kind: 'final', action: recovery.finalAction }
-        : this.ladder.next(r.monitor, r.server, recovery);
-    const requestedBy = `recovery:${r.monitor}`;
-    this.record(r, group?.name ?? null, step);
+    this.record(r, plan.group, plan.step);
     try {
-      const ask = this.options.request;
-      // `from`: the decider refuses if the group has moved since (another agent's request
-      // for the same error came first), so one error never moves a group twice.
-      const from = r.server;
-      if (step.kind === 'restart') {
-        return { step, outcome: await ask({ op: 'restart', group: group!.name, requestedBy, from }) };
+      if (plan.kind === 'group') {
+        return { step: plan.step, outcome: await this.options.request(plan.request) };
       }
-      if (step.kind === 'failover') {
-        return { step, outcome: await ask({ op: 'move', group: group!.name, requestedBy, event: 'FAILOVER', from }) };
-      }
-      if (step.action === 'stop-group' && group) {
-        return { step, outcome: await ask({ op: 'stop', group: group.name, requestedBy }) };
-      }
-      await this.serverAction(step.action, r);
-      return { step };
+      await this.serverAction(plan.step.action, r);
+      return { step: plan.step };
     } catch (e) {
-      log.error({ monitor: r.monitor, group: group?.name, err: (e as Error).message }, 'recovery step failed');
+      log.error({ monitor: r.monitor, group: plan.group, err: (e as Error).message }, 'recovery step failed');
       this.options.events.append({
         time: this.clock.wallNow(),
         server: r.server,
@@ -119,7 +90,7 @@ export class Recovery {
         monitor: r.monitor,
         summary: `recovery for ${r.monitor} on ${r.server} could not run: ${(e as Error).message}`,
       });
-      return { step };
+      return { step: plan.step };
     }
   }
 
@@ -149,17 +120,6 @@ export class Recovery {
     }
     await this.options.local.stopHeld('STOP');
     powerDownHost(action === 'shutdown' ? 'shutdown' : 'reboot');
-  }
-
-  private targetGroup(recovery: ClusterConfig['monitors'][number]['recovery']): Group | undefined {
-    const { groups } = this.options.config;
-    if (recovery.targetType === 'group') {
-      return groups.find((g) => g.name === recovery.target);
-    }
-    if (recovery.targetType === 'resource') {
-      return groups.find((g) => g.resources.some((res) => res.name === recovery.target));
-    }
-    return undefined;
   }
 
   private record(r: RecoveryRequest, group: string | null, step: RecoveryStep) {

@@ -12,7 +12,7 @@ import { isLanSilent, type HeartbeatSnapshot, type PathState, type PeerSummary, 
 import type { GroupView } from '../groups/view';
 import type { MonitorState } from '../monitors/monitor-board';
 import { summariseMonitors, type MonitorSummary } from '../monitors/monitor-summary';
-import type { ConfigConflict } from './convergence-decision';
+import type { ConfigConflict } from '../config/convergence-decision';
 
 export type StatusPathState = PathState | 'self';
 

@@ -1,4 +1,4 @@
-import { conflictKey, decideConvergence, type Announcement } from '../../../backend/agent/convergence-decision';
+import { conflictKey, decideConvergence, type Announcement } from '../../../backend/config/convergence-decision';
 
 const me = (revision: number, hash: string) => ({ server: 'server1', revision, hash });
 const peer = (server: string, revision: number, hash: string, online = true): Announcement => ({
