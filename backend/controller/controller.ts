@@ -88,7 +88,8 @@ export class Controller {
   private readonly startedAt: number;
   private lastTickAt: number | null = null;
   private deciderSince: { server: string; at: number } | null = null;
-  private autoStarted = false;
+  /** Automatic groups this decider has not started (nor seen running) yet. */
+  private readonly autoStartPending: Set<string>;
   /** Set while stopping after a stall; starts are refused until it is cleared. */
   private stalled: string | null = null;
   private rejoinAt = 0;
@@ -107,6 +108,7 @@ export class Controller {
   constructor(private readonly deps: ControllerDeps) {
     const { config, self, clock } = deps;
     this.position = config.servers.findIndex((s) => s.name === self);
+    this.autoStartPending = new Set(config.groups.filter((g) => g.autoStart).map((g) => g.name));
     this.startedAt = clock.now();
     this.guard = new PartitionGuard(config, self, clock, {
       ...deps.guard,
@@ -229,9 +231,21 @@ export class Controller {
       return;
     }
     const settled = membershipSettled(input.peers, now - this.startedAt, config.cluster.heartbeat.timeoutMs);
-    if (settled && !this.autoStarted) {
-      this.autoStarted = true;
-      void this.startAll(autoStartGroups(input));
+    if (settled) {
+      // Each automatic group once per run of this decider: when it is free to start (a
+      // group waiting for a never-heard peer starts once that peer is heard or settled), or
+      // as soon as it runs somewhere (someone started it: nothing left to do).
+      const held = new Set(
+        clusterGroups(input)
+          .filter((g) => g.holders.length > 0)
+          .map((g) => g.name)
+      );
+      held.forEach((g) => this.autoStartPending.delete(g));
+      const due = autoStartGroups(input).filter((t) => this.autoStartPending.has(t.group));
+      due.forEach((t) => this.autoStartPending.delete(t.group));
+      if (due.length > 0) {
+        void this.startAll(due);
+      }
     }
     for (const [group, from] of this.givenUp) {
       if (this.lastHolders.get(group) !== from) {

@@ -51,6 +51,9 @@ const config = loopbackCluster({
     },
   ],
 });
+// server2 never runs here: g1 may only run on server1, so server1 starts it without having
+// heard server2 (a group server2 could run would wait for it: startup fencing).
+config.groups[0].startupServers = ['server1'];
 
 let agent: RunningAgent;
 let prometheus: ChildProcess;
