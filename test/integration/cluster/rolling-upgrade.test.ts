@@ -35,8 +35,14 @@ const states = async (a: RunningAgent) => (await status(a)).servers.map((s) => `
 
 beforeAll(() => {
   // Version N, built the way its own package.json builds it, against this checkout's modules.
-  const archive = execFileSync('git', ['-C', ROOT, 'archive', '--format=tar', PREVIOUS]);
-  execFileSync('tar', ['-x', '-C', oldDir], { input: archive });
+  execFileSync('sh', [
+    '-c',
+    'git -C "$1" archive --format=tar "$2" backend package.json | tar -x -C "$3"',
+    'sh',
+    ROOT,
+    PREVIOUS,
+    oldDir,
+  ]);
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(oldDir, 'node_modules'));
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'backend/tsconfig.json'], {
     cwd: oldDir,
