@@ -128,7 +128,7 @@ export class AgentGroups {
     this.releasing = (async () => {
       for (const group of leftovers) {
         this.options.log.warn({ group }, 'the previous run of the agent held this group: stopping its resources first');
-        const r = await this.local.releaseLeftover(group);
+        const r = await this.local.releaseLeftover(group).catch((e: Error) => ({ ok: false, detail: e.message }));
         this.options.log[r.ok ? 'info' : 'error']({ group, detail: r.detail }, 'group left by the previous run');
       }
       this.controller.begin(leftovers);

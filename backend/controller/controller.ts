@@ -440,6 +440,9 @@ export class Controller {
   }
 
   private startBlocked(): string | null {
+    if (!this.ready) {
+      return 'this agent is still stopping what its previous run left active';
+    }
     if (this.stalled !== null) {
       return this.stalled;
     }

@@ -53,7 +53,7 @@ test('routes: 8 agents x viewer GET, operator POST, admin PUT and POST, each wit
   expect(plugin.routes).toEqual(expected);
 });
 
-test('console pages: Overview (the default), Servers, Groups, Monitors, Events, Configuration in the menu', () => {
+test('console pages: Overview (the default), Servers, Groups, Monitors, Events, Failovers, Configuration in the menu', () => {
   const pages = plugin.includes.filter((i: { type: string }) => i.type === 'page');
   const consolePages = pages.filter((p: { path: string }) => p.path.startsWith('/a/%PLUGIN_ID%/'));
   expect(consolePages.map((p: { name: string }) => p.name)).toEqual([
@@ -62,6 +62,7 @@ test('console pages: Overview (the default), Servers, Groups, Monitors, Events, 
     'Groups',
     'Monitors',
     'Events',
+    'Failovers',
     'Configuration',
   ]);
   expect(consolePages.every((p: { addToNav: boolean }) => p.addToNav)).toBe(true);

@@ -174,7 +174,9 @@ export class SimHost {
     const leftovers = [...this.heldFile];
     void (async () => {
       for (const group of leftovers) {
-        await local.releaseLeftover(group);
+        await local
+          .releaseLeftover(group)
+          .catch((e: Error) => this.world.note(this.name, `leftover ${group}: ${e.message}`));
       }
       if (this.local === local) {
         controller.begin(leftovers);
