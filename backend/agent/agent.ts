@@ -34,7 +34,9 @@ import { ClusterMembership, readClusterSecret } from './cluster-membership';
 import { ConfigApplier } from './config-apply';
 import { Recovery } from './recovery';
 import { ConfigConvergence } from './convergence';
-import { announceLeaving, fetchPeerEvents, httpGroupTransport, httpPeerTransport } from './peer-http';
+import { announceLeaving, fetchPeerEvents, httpGroupTransport, httpPeerTransport, peerPost } from './peer-http';
+import { PeerMonitors } from './peer-monitors';
+import { httpMonitorTransport } from './peer-monitors-http';
 import { ConfigError } from './errors';
 import { buildStatus } from './status';
 import { EventLoopWatch, userModeMonitors } from './userw';
@@ -68,6 +70,7 @@ export class Agent {
   private groups?: ClusterGroups;
   private convergence?: ConfigConvergence;
   private watch?: EventLoopWatch;
+  private peerMonitors?: PeerMonitors;
   private configInfo?: Gauge<'revision' | 'hash'>;
   private readonly startedAt = Date.now();
 
@@ -242,6 +245,18 @@ export class Agent {
           : void this.stop(),
     });
     membership.heartbeat.on('summary', () => this.convergence?.evaluate());
+    const hb = config.cluster.heartbeat;
+    // Peers' monitor rows: polled four times per heartbeat timeout (announcements make
+    // changes arrive at once), stale after a heartbeat timeout without an answer.
+    const peerMonitors = new PeerMonitors({
+      self,
+      servers: config.servers.map((s) => s.name),
+      board,
+      transport: httpMonitorTransport(() => config, token, Math.max(1000, hb.timeoutMs / 2)),
+      pollMs: Math.max(100, Math.round(hb.timeoutMs / 4)),
+      staleAfterMs: hb.timeoutMs,
+    });
+    this.peerMonitors = peerMonitors;
 
     const ctx: AgentContext = {
       self,
@@ -249,6 +264,14 @@ export class Agent {
       revision: () => ({ revision: this.stored.revision, hash: this.stored.hash }),
       events,
       board,
+      monitors: {
+        rows: () => peerMonitors.rows(),
+        sources: () => peerMonitors.sources(),
+        own: () => peerMonitors.own(),
+        changed: (server, epoch, version) => peerMonitors.changed(server, epoch, version),
+        peers: () => config.servers.map((s) => s.name).filter((n) => n !== self),
+        forward: (server, path, body) => peerPost(config, token, server, path, body, 3000),
+      },
       intake,
       registry: this.registry,
       log,
@@ -270,7 +293,8 @@ export class Agent {
           heartbeat: membership.snapshot(),
           heartbeatError: membership.failed,
           bmc: membership.bmcStates(),
-          monitors: board.list(),
+          monitors: peerMonitors.rows(),
+          monitorSources: peerMonitors.sources(),
           groups: groups.list(),
           conflicts: this.convergence?.conflicts() ?? [],
           reasons: membership.transitionReasons(),
@@ -320,6 +344,7 @@ export class Agent {
     const host = me.api.address.includes(':') ? `[${me.api.address}]` : me.api.address;
     this.address = `${tls ? 'https' : 'http'}://${host}:${me.api.port}`;
     log.info({ url: this.address }, 'API listening');
+    peerMonitors.start();
     groups.start();
   }
 
@@ -467,6 +492,7 @@ export class Agent {
 
   async stop(): Promise<void> {
     this.watch?.stop();
+    this.peerMonitors?.stop();
     // Groups first, while heartbeats still run: peers see the groups released before this server goes quiet.
     await this.groups?.stop();
     await this.convergence?.stop();

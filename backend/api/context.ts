@@ -5,7 +5,8 @@ import type { StoredRevision } from '../config/store';
 import type { EventLog, StoredEvent } from '../events/event-log';
 import type { GroupView } from '../groups/view';
 import type { GroupOperations } from '../groups/operations';
-import type { MonitorBoard } from '../monitors/monitor-board';
+import type { ClusterMonitorRow, MonitorSource } from '../monitors/cluster-rows';
+import type { MonitorBoard, MonitorState } from '../monitors/monitor-board';
 import type { TrapIntake } from '../traps/intake';
 
 /** What the API routes need from the running agent (kept small so routes test easily). */
@@ -15,6 +16,20 @@ export interface AgentContext {
   revision: () => { revision: number; hash: string };
   events: EventLog;
   board: MonitorBoard;
+  /** The monitors of the whole cluster (agent/peer-monitors.ts): each server's own rows. */
+  monitors: {
+    /** Every monitor x server, the same on every agent, each with its origin and age. */
+    rows: () => ClusterMonitorRow[];
+    sources: () => MonitorSource[];
+    /** This server's own rows, for peers (GET /internal/monitors). */
+    own: () => { server: string; epoch: number; version: number; rows: MonitorState[] };
+    /** A peer announced that its rows changed. */
+    changed: (server: string, epoch: number, version: number) => void;
+    /** The other servers, whose agents are the authority for their own rows. */
+    peers: () => string[];
+    /** An operator's action carried out by the agent of the server concerned (peer token). */
+    forward: (server: string, path: string, body: unknown) => Promise<{ status: number; body: unknown } | undefined>;
+  };
   intake: TrapIntake;
   registry: Registry;
   log: { error: (o: object, m: string) => void };

@@ -4,6 +4,7 @@ import { OperationError, type Outcome } from '../../groups/operations';
 import type { AgentContext } from '../context';
 import { requirePeer, requireRole } from '../auth';
 import { badRequest } from '../errors';
+import { sendState, weakTag } from '../state-tag';
 
 const target = z.strictObject({ server: z.string().min(1).max(63).optional() }).default({});
 const step = z.strictObject({
@@ -35,8 +36,11 @@ export function groupRoutes(ctx: AgentContext): Router {
   const r = Router();
   const g = ctx.groups;
 
-  r.get('/groups', requireRole('viewer'), (_req, res) => {
-    res.json({ groups: g.list() });
+  // ETag: the whole answer, nothing left out (a group view has no ages or samples; a field
+  // that changes while nothing happens must be left out of the tag here, see state-tag.ts).
+  r.get('/groups', requireRole('viewer'), (req, res) => {
+    const body = { groups: g.list() };
+    sendState(req, res, body, weakTag(body));
   });
   r.get('/groups/:name', requireRole('viewer'), (req, res) => {
     const found = g.list().find((x) => x.name === req.params.name);
@@ -44,7 +48,7 @@ export function groupRoutes(ctx: AgentContext): Router {
       res.status(404).json({ error: `no group is named "${req.params.name}"` });
       return;
     }
-    res.json(found);
+    sendState(req, res, found, weakTag(found));
   });
 
   for (const operation of ['start', 'stop', 'move'] as const) {

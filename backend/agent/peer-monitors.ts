@@ -1,0 +1,169 @@
+/**
+ * Copies of the peers' own monitor rows, so that every agent answers for every (monitor,
+ * server) the same way (monitors/cluster-rows.ts has the rule). Over the peers' HTTP API with
+ * the peer token, never in heartbeats:
+ *   - a change on this board is announced to every peer at once (POST /internal/monitors/changed
+ *     with epoch and version, a few bytes); a peer that is behind fetches the rows;
+ *   - every `pollMs` each peer is asked anyway (GET /internal/monitors with If-None-Match:
+ *     usually a 304), which keeps `seenAt` current, catches lost announcements and restarted
+ *     agents, and ages a silent peer's rows into `stale`.
+ * At most one fetch per peer is in flight; an announcement during one fetches again after it.
+ */
+import type { MonitorBoard, MonitorState } from '../monitors/monitor-board';
+import {
+  isNewer,
+  mergeMonitorRows,
+  monitorSources,
+  type ClusterMonitorRow,
+  type MonitorSource,
+  type PeerRows,
+} from '../monitors/cluster-rows';
+
+/** One server's own rows, as GET /internal/monitors answers them. */
+export interface OwnRows {
+  server: string;
+  epoch: number;
+  version: number;
+  rows: MonitorState[];
+}
+
+export interface MonitorPeerTransport {
+  /** undefined: no answer; 'unchanged': 304 to the tag of what is kept. */
+  fetch(peer: string, etag: string | undefined): Promise<OwnRows | 'unchanged' | undefined>;
+  announce(peer: string, own: { server: string; epoch: number; version: number }): Promise<void>;
+}
+
+export interface PeerMonitorsOptions {
+  self: string;
+  /** Every server of the running configuration (this one included), in configuration order. */
+  servers: string[];
+  board: MonitorBoard;
+  transport: MonitorPeerTransport;
+  pollMs: number;
+  staleAfterMs: number;
+  now?: () => number;
+}
+
+export const ownTag = (epoch: number, version: number) => `W/"${epoch}.${version}"`;
+
+export class PeerMonitors {
+  private readonly kept = new Map<string, PeerRows>();
+  private readonly inFlight = new Set<string>();
+  private readonly again = new Set<string>();
+  private timer?: NodeJS.Timeout;
+  private announcing = false;
+  private stopped = false;
+  private readonly now: () => number;
+
+  constructor(private readonly o: PeerMonitorsOptions) {
+    this.now = o.now ?? Date.now;
+  }
+
+  private get peers(): string[] {
+    return this.o.servers.filter((s) => s !== this.o.self);
+  }
+
+  start(): void {
+    if (this.peers.length === 0) {
+      return;
+    }
+    this.o.board.on('transition', this.onTransition);
+    this.timer = setInterval(() => this.pollAll(), this.o.pollMs);
+    this.timer.unref();
+    this.pollAll();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.o.board.off('transition', this.onTransition);
+  }
+
+  own(): OwnRows {
+    const { board, self } = this.o;
+    return {
+      server: self,
+      epoch: board.epoch,
+      version: board.version,
+      rows: board.list().filter((r) => r.server === self),
+    };
+  }
+
+  rows(): ClusterMonitorRow[] {
+    const { board, self, staleAfterMs } = this.o;
+    return mergeMonitorRows({
+      self,
+      local: board.list(),
+      touched: (m, s) => board.touched(m, s),
+      peers: this.kept,
+      now: this.now(),
+      staleAfterMs,
+    });
+  }
+
+  sources(): MonitorSource[] {
+    const { board, self, servers, staleAfterMs } = this.o;
+    return monitorSources(self, servers, this.kept, this.now(), staleAfterMs, board);
+  }
+
+  /** A peer announced a change: fetch its rows unless they are already kept. */
+  changed(server: string, epoch: number, version: number): void {
+    if (this.peers.includes(server) && isNewer(this.kept.get(server), epoch, version)) {
+      void this.poll(server);
+    }
+  }
+
+  private readonly onTransition = () => {
+    // Transitions come in bursts (a clear of a monitor on every server): one announcement.
+    if (!this.announcing) {
+      this.announcing = true;
+      setImmediate(() => {
+        this.announcing = false;
+        if (!this.stopped) {
+          const { server, epoch, version } = this.own();
+          for (const peer of this.peers) {
+            void this.o.transport.announce(peer, { server, epoch, version });
+          }
+        }
+      });
+    }
+  };
+
+  private pollAll() {
+    for (const peer of this.peers) {
+      void this.poll(peer);
+    }
+  }
+
+  private async poll(peer: string): Promise<void> {
+    if (this.inFlight.has(peer)) {
+      this.again.add(peer);
+      return;
+    }
+    this.inFlight.add(peer);
+    try {
+      const kept = this.kept.get(peer);
+      const answer = await this.o.transport.fetch(peer, kept && ownTag(kept.epoch, kept.version));
+      if (this.stopped || answer === undefined) {
+        return;
+      }
+      const seenAt = this.now();
+      if (answer === 'unchanged') {
+        if (kept) {
+          kept.seenAt = seenAt;
+        }
+      } else if (answer.server === peer && isNewer(kept, answer.epoch, answer.version)) {
+        // Only its own rows: a server is the authority for what runs on it, nothing else.
+        const rows = answer.rows.filter((r) => r.server === peer);
+        this.kept.set(peer, { server: peer, epoch: answer.epoch, version: answer.version, rows, seenAt });
+      } else if (kept && answer.epoch === kept.epoch) {
+        kept.seenAt = seenAt;
+      }
+    } finally {
+      this.inFlight.delete(peer);
+      if (this.again.delete(peer) && !this.stopped) {
+        void this.poll(peer);
+      }
+    }
+  }
+}
