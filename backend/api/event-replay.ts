@@ -19,8 +19,8 @@ export const streamId = (self: string, id: number) => `${self}:${id}`;
 export type ReplayPlan = { replay: StoredEvent[] } | { reset: string };
 
 /**
- * `recent`: this log's newest events, newest first, at least MAX_REPLAY + 1 of them when the
- * log has that many (EventLog.query({ limit: MAX_REPLAY + 1 })).
+ * `recent`: this log's newest events, newest first, at least MAX_REPLAY of them when the log
+ * has that many (EventLog.query({ limit: MAX_REPLAY })).
  */
 export function planReplay(lastEventId: string | undefined, self: string, recent: StoredEvent[]): ReplayPlan {
   if (lastEventId === undefined || lastEventId.trim() === '') {
@@ -40,14 +40,12 @@ export function planReplay(lastEventId: string | undefined, self: string, recent
   if (last > newest) {
     return { reset: `event ${last} is newer than this log's newest (${newest}): the log was replaced` };
   }
+  if (newest - last > MAX_REPLAY) {
+    return { reset: `${newest - last} events were missed, more than the ${MAX_REPLAY} a stream replays` };
+  }
   const missed = recent.filter((e) => e.id > last);
   if (missed.length !== newest - last) {
-    return {
-      reset:
-        newest - last > MAX_REPLAY
-          ? `${newest - last} events were missed, more than the ${MAX_REPLAY} a stream replays`
-          : `some of the ${newest - last} missed events are no longer kept`,
-    };
+    return { reset: `some of the ${newest - last} missed events are no longer kept` };
   }
   return { replay: missed.reverse() };
 }

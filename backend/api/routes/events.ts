@@ -90,7 +90,7 @@ export function eventRoutes(ctx: AgentContext): Router {
         }
       };
       ctx.events.on('event', onEvent);
-      const recent = ctx.events.query({ limit: MAX_REPLAY + 1 });
+      const recent = ctx.events.query({ limit: MAX_REPLAY });
       sent = recent[0]?.id ?? 0;
       let out = `: connected\nid: ${streamId(ctx.self, sent)}\n\n`;
       const plan = planReplay(last, ctx.self, recent);
