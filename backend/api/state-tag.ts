@@ -14,7 +14,11 @@ import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 
 export function weakTag(state: unknown): string {
-  return `W/"${createHash('sha1').update(JSON.stringify(state)).digest('base64url')}"`;
+  return tagOf(JSON.stringify(state));
+}
+
+function tagOf(json: string | Buffer): string {
+  return `W/"${createHash('sha1').update(json).digest('base64url')}"`;
 }
 
 /** If-None-Match (a list, or `*`) against a tag, compared weakly. */
@@ -37,4 +41,10 @@ export function sendState(req: Request, res: Response, body: Buffer | object, ta
     return;
   }
   res.type('application/json').send(Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body)));
+}
+
+/** For an answer with nothing volatile in it: the tag is the hash of the very bytes sent (serialized once). */
+export function sendWhole(req: Request, res: Response, body: object): void {
+  const bytes = Buffer.from(JSON.stringify(body));
+  sendState(req, res, bytes, tagOf(bytes));
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AgentContext } from '../context';
 import { requireRole } from '../auth';
 import { badRequest } from '../errors';
+import { sendWhole } from '../state-tag';
 import { streamLimit } from '../stream-limit';
 import { expandTrapEvent } from '../../traps/event-view';
 import { MAX_REPLAY, planReplay, streamId } from '../event-replay';
@@ -37,7 +38,9 @@ export function eventRoutes(ctx: AgentContext): Router {
     const events = ctx.events.query(filter).map(expandTrapEvent);
     if (scope !== 'cluster' || !ctx.peerEvents) {
       const next = events.length === (filter.limit ?? 100) ? events[events.length - 1].id : undefined;
-      res.json({ events, next });
+      // ETag: the whole answer (an event changes only when it folds a repeat).
+      const body = { events, next };
+      sendWhole(req, res, body);
       return;
     }
     // Any agent answers for the cluster: a console keeps working when one server is down.
@@ -46,7 +49,8 @@ export function eventRoutes(ctx: AgentContext): Router {
     const merged = [...events.map((e) => ({ ...e, origin: ctx.self })), ...peers.events]
       .sort((a, b) => b.time - a.time)
       .slice(0, filter.limit ?? 100);
-    res.json({ events: merged, unreachable: peers.unreachable });
+    const body = { events: merged, unreachable: peers.unreachable };
+    sendWhole(req, res, body);
   });
 
   // Live stream (server-sent events): each new event as it is logged, with the id SERVER:N.

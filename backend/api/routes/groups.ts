@@ -4,7 +4,7 @@ import { OperationError, type Outcome } from '../../groups/operations';
 import type { AgentContext } from '../context';
 import { requirePeer, requireRole } from '../auth';
 import { badRequest } from '../errors';
-import { sendState, weakTag } from '../state-tag';
+import { sendWhole } from '../state-tag';
 
 const target = z.strictObject({ server: z.string().min(1).max(63).optional() }).default({});
 const step = z.strictObject({
@@ -40,7 +40,7 @@ export function groupRoutes(ctx: AgentContext): Router {
   // that changes while nothing happens must be left out of the tag here, see state-tag.ts).
   r.get('/groups', requireRole('viewer'), (req, res) => {
     const body = { groups: g.list() };
-    sendState(req, res, body, weakTag(body));
+    sendWhole(req, res, body);
   });
   r.get('/groups/:name', requireRole('viewer'), (req, res) => {
     const found = g.list().find((x) => x.name === req.params.name);
@@ -48,7 +48,7 @@ export function groupRoutes(ctx: AgentContext): Router {
       res.status(404).json({ error: `no group is named "${req.params.name}"` });
       return;
     }
-    sendState(req, res, found, weakTag(found));
+    sendWhole(req, res, found);
   });
 
   for (const operation of ['start', 'stop', 'move'] as const) {

@@ -76,7 +76,7 @@ async function get(a: RunningAgent, path: string, headers: Record<string, string
   return { status: res.status, etag: res.headers.get('etag'), body: text ? JSON.parse(text) : undefined };
 }
 
-const STATE_PATHS = ['/status', '/groups', '/groups/g1', '/monitors'];
+const STATE_PATHS = ['/status', '/groups', '/groups/g1', '/monitors', '/events?limit=20'];
 const tags = async (a: RunningAgent) => Promise.all(STATE_PATHS.map(async (p) => (await get(a, p)).etag!));
 
 type Row = { monitor: string; server: string; status: string; origin: string; stale: boolean; since: number };
@@ -123,6 +123,7 @@ describe('ETags of the state a console polls', () => {
     expect(stopped[1]).not.toBe(before[1]); // groups
     expect(stopped[2]).not.toBe(before[2]); // groups/g1
     expect(stopped[3]).toBe(before[3]); // monitors: unchanged
+    expect(stopped[4]).not.toBe(before[4]); // events: the group operation's
     expect((await get(a, '/status', { 'If-None-Match': before[0] })).status).toBe(200);
 
     // A monitor changes on server2: server1's answers change too (cluster-wide monitors).
