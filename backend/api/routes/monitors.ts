@@ -40,10 +40,11 @@ export function monitorRoutes(ctx: AgentContext): Router {
       );
     const sources = ctx.monitors.sources();
     // The ETag leaves out `seenAt` (refreshed by every poll of a peer); `stale` is state.
-    const tag = weakTag({
-      monitors: monitors.map((m) => ({ ...m, seenAt: undefined })),
-      sources: sources.map((s) => ({ ...s, seenAt: undefined })),
-    });
+    // Arrays, not copies with the field removed: 16,384 object spreads cost 80 ms.
+    const tag = weakTag([
+      monitors.map((m) => [m.monitor, m.server, m.status, m.since, m.reason, m.cause, m.origin, m.stale]),
+      sources.map((x) => [x.server, x.stale, x.epoch, x.version]),
+    ]);
     sendState(req, res, { monitors, sources }, tag);
   });
 
