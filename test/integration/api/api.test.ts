@@ -300,7 +300,9 @@ describe('operations and the cluster view', () => {
     const cli = lifeline(['events', '--cluster', '--type', 'notify'], {
       env: { LIFELINE_URL: agents.server1.url, LIFELINE_TOKEN: agents.server1.tokens.viewer },
     });
-    expect(cli.stdout).toMatch(/server2#\d+\s+fatal\s+server2\s+notify\s+notification APPNOTICE\/db-down: from server2/);
+    expect(cli.stdout).toMatch(
+      /server2#\d+\s+fatal\s+server2\s+notify\s+notification APPNOTICE\/db-down: from server2/
+    );
   });
 
   test('suspend, notify (no effect), resume, notify (error), clear', async () => {
