@@ -7,7 +7,8 @@
  *   - every `pollMs` each peer is asked anyway (GET /internal/monitors with If-None-Match:
  *     usually a 304), which keeps `seenAt` current, catches lost announcements and restarted
  *     agents, and ages a silent peer's rows into `stale`.
- * At most one fetch per peer is in flight; an announcement during one fetches again after it.
+ * At most one fetch and one announcement per peer are in flight; what comes meanwhile is
+ * done once after it, with the latest state.
  */
 import type { MonitorBoard, MonitorState } from '../monitors/monitor-board';
 import {
@@ -120,14 +121,34 @@ export class PeerMonitors {
       setImmediate(() => {
         this.announcing = false;
         if (!this.stopped) {
-          const { server, epoch, version } = this.own();
           for (const peer of this.peers) {
-            void this.o.transport.announce(peer, { server, epoch, version });
+            void this.announce(peer);
           }
         }
       });
     }
   };
+
+  private readonly announcingTo = new Set<string>();
+  private readonly announceAgain = new Set<string>();
+
+  /** One announcement per peer in flight (a hung peer must not pile them up); then the latest. */
+  private async announce(peer: string): Promise<void> {
+    if (this.announcingTo.has(peer)) {
+      this.announceAgain.add(peer);
+      return;
+    }
+    this.announcingTo.add(peer);
+    try {
+      const { board, self } = this.o;
+      await this.o.transport.announce(peer, { server: self, epoch: board.epoch, version: board.version });
+    } finally {
+      this.announcingTo.delete(peer);
+      if (this.announceAgain.delete(peer) && !this.stopped) {
+        void this.announce(peer);
+      }
+    }
+  }
 
   private pollAll() {
     for (const peer of this.peers) {

@@ -126,6 +126,41 @@ describe("copies of the peers' own monitor rows", () => {
     t.peers.stop();
   });
 
+  test('one announcement in flight per peer; changes meanwhile are announced once after it, the latest', async () => {
+    let now = 1000;
+    const board = new MonitorBoard([{ name: 'mrw1', servers: ['server1', 'server2'] }], () => now);
+    const sent: number[] = [];
+    const pending: Array<() => void> = [];
+    const peers = new PeerMonitors({
+      self: 'server1',
+      servers: ['server1', 'server2'],
+      board,
+      transport: {
+        fetch: () => new Promise(() => {}),
+        announce: (_peer, own) => {
+          sent.push(own.version);
+          return new Promise<void>((r) => pending.push(r));
+        },
+      },
+      pollMs: 1_000_000,
+      staleAfterMs: 500,
+      now: () => now,
+    });
+    peers.start();
+    board.raiseError('mrw1', 'server1', 'one');
+    await tick();
+    board.clear('mrw1', undefined, 'two');
+    await tick();
+    board.raiseError('mrw1', 'server1', 'three');
+    await tick();
+    expect(sent).toEqual([1]);
+    pending.shift()!();
+    await tick();
+    await tick();
+    expect(sent).toEqual([1, 3]);
+    peers.stop();
+  });
+
   test('changes here are announced to every peer, once per burst, with the board version', async () => {
     const t = setup();
     t.board.raiseError('mrw1', 'server1', 'fatal');
