@@ -267,6 +267,7 @@ export class Agent {
       monitors: {
         rows: () => peerMonitors.rows(),
         sources: () => peerMonitors.sources(),
+        stateKey: () => peerMonitors.stateKey(),
         own: () => peerMonitors.own(),
         changed: (server, epoch, version) => peerMonitors.changed(server, epoch, version),
         peers: () => config.servers.map((s) => s.name).filter((n) => n !== self),

@@ -13,6 +13,7 @@
 import type { MonitorBoard, MonitorState } from '../monitors/monitor-board';
 import {
   isNewer,
+  isStale,
   mergeMonitorRows,
   monitorSources,
   type ClusterMonitorRow,
@@ -105,6 +106,22 @@ export class PeerMonitors {
   sources(): MonitorSource[] {
     const { board, self, servers, staleAfterMs } = this.o;
     return monitorSources(self, servers, this.kept, this.now(), staleAfterMs, board);
+  }
+
+  /**
+   * What the merged rows and the sources depend on, apart from ages: this board's changes,
+   * each kept copy's board and version (copies are replaced only when those change), and
+   * which peers are stale. Equal keys, equal state: GET /monitors answers a revalidation from
+   * it without building 16,384 rows.
+   */
+  stateKey(): string {
+    const { board, staleAfterMs } = this.o;
+    const now = this.now();
+    const peers = this.peers.map((p) => {
+      const k = this.kept.get(p);
+      return k ? `${p}:${k.epoch}.${k.version}${isStale(k, now, staleAfterMs) ? 's' : ''}` : `${p}:-`;
+    });
+    return `${board.epoch}.${board.version}|${peers.join('|')}`;
   }
 
   /** A peer announced a change: fetch its rows unless they are already kept. */

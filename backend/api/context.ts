@@ -21,6 +21,8 @@ export interface AgentContext {
     /** Every monitor x server, the same on every agent, each with its origin and age. */
     rows: () => ClusterMonitorRow[];
     sources: () => MonitorSource[];
+    /** Changes exactly when rows() or sources() change, ages (seenAt) apart. */
+    stateKey: () => string;
     /** This server's own rows, for peers (GET /internal/monitors). */
     own: () => { server: string; epoch: number; version: number; rows: MonitorState[] };
     /** A peer announced that its rows changed. */

@@ -31,16 +31,26 @@ export function noneMatch(header: string | undefined, tag: string): boolean {
   return header.split(',').some((t) => t.trim() === '*' || opaque(t) === wanted);
 }
 
-/** Answers with `body` (JSON) and its tag, or 304 when the client already has it. */
-export function sendState(req: Request, res: Response, body: Buffer | object, tag: string): void {
+/**
+ * Sets the validator and, when the client already has this state, answers 304 (true):
+ * for an answer that is costly to build, call it before building it.
+ */
+export function notModified(req: Request, res: Response, tag: string): boolean {
   res.setHeader('ETag', tag);
   // Revalidate every time: the state may change at any moment.
   res.setHeader('Cache-Control', 'no-cache');
   if (noneMatch(req.headers['if-none-match'], tag)) {
     res.status(304).end();
-    return;
+    return true;
   }
-  res.type('application/json').send(Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body)));
+  return false;
+}
+
+/** Answers with `body` (JSON) and its tag, or 304 when the client already has it. */
+export function sendState(req: Request, res: Response, body: Buffer | object, tag: string): void {
+  if (!notModified(req, res, tag)) {
+    res.type('application/json').send(Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body)));
+  }
 }
 
 /** For an answer with nothing volatile in it: the tag is the hash of the very bytes sent (serialized once). */

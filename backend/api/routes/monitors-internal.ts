@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AgentContext } from '../context';
 import { requirePeer } from '../auth';
 import { badRequest } from '../errors';
-import { noneMatch } from '../state-tag';
+import { notModified } from '../state-tag';
 import { ownTag } from '../../agent/peer-monitors';
 
 const announced = z.strictObject({
@@ -33,15 +33,10 @@ const notification = z.strictObject({
 export function internalMonitorRoutes(ctx: AgentContext): Router {
   const r = Router();
   r.get('/internal/monitors', requirePeer, (req: Request, res: Response) => {
-    const own = ctx.monitors.own();
-    const tag = ownTag(own.epoch, own.version);
-    res.setHeader('ETag', tag);
-    res.setHeader('Cache-Control', 'no-cache');
-    if (noneMatch(req.headers['if-none-match'], tag)) {
-      res.status(304).end();
-      return;
+    // Polled four times per heartbeat timeout by every peer: a 304 must not build the rows.
+    if (!notModified(req, res, ownTag(ctx.board.epoch, ctx.board.version))) {
+      res.json(ctx.monitors.own());
     }
-    res.json(own);
   });
 
   r.post('/internal/monitors/changed', requirePeer, (req: Request, res: Response) => {

@@ -47,12 +47,16 @@ beforeAll(async () => {
   for (const s of names) {
     agents[s] = await startAgent(config, s);
   }
-  // Settled: both online on every path, g1 placed, each agent has the other's monitor rows.
+  // Settled: both online on every path announcing the configuration, g1 placed, each agent
+  // has the other's monitor rows.
   for (const s of names) {
     await eventually(
       async () => {
         const st = await status(agents[s]);
-        return st.servers.every((x) => x.state === 'online' && x.paths.every((p) => p.state !== 'pending')) &&
+        return st.servers.every(
+          (x) =>
+            x.state === 'online' && x.paths.every((p) => p.state !== 'pending') && x.config?.hash === st.config.hash
+        ) &&
           st.groups[0].state === 'online' &&
           st.monitorSources.every((m) => !m.stale)
           ? true

@@ -161,6 +161,26 @@ describe("copies of the peers' own monitor rows", () => {
     peers.stop();
   });
 
+  test('the state key moves with the rows and staleness, not with ages', async () => {
+    const t = setup();
+    const k0 = t.peers.stateKey();
+    t.fetches[0].answer(rowsOf(5, 2));
+    await tick();
+    const k1 = t.peers.stateKey();
+    expect(k1).not.toBe(k0);
+    t.advance(300);
+    t.peers.changed('server2', 5, 3);
+    t.fetches[1].answer('unchanged'); // seenAt only
+    await tick();
+    expect(t.peers.stateKey()).toBe(k1);
+    t.board.raiseError('mrw1', 'server1', 'here');
+    const k2 = t.peers.stateKey();
+    expect(k2).not.toBe(k1);
+    t.advance(501);
+    expect(t.peers.stateKey()).not.toBe(k2); // server2 went stale
+    t.peers.stop();
+  });
+
   test('changes here are announced to every peer, once per burst, with the board version', async () => {
     const t = setup();
     t.board.raiseError('mrw1', 'server1', 'fatal');
