@@ -94,7 +94,8 @@ export function eventRoutes(ctx: AgentContext): Router {
         }
       };
       ctx.events.on('event', onEvent);
-      const recent = ctx.events.query({ limit: MAX_REPLAY });
+      // Without a Last-Event-ID only the newest id is needed.
+      const recent = ctx.events.query({ limit: last ? MAX_REPLAY : 1 });
       sent = recent[0]?.id ?? 0;
       let out = `: connected\nid: ${streamId(ctx.self, sent)}\n\n`;
       const plan = planReplay(last, ctx.self, recent);
