@@ -257,6 +257,8 @@ export class Agent {
       staleAfterMs: hb.timeoutMs,
     });
     this.peerMonitors = peerMonitors;
+    // Each event stream listens to it: api.maxEventStreams bounds them, not the leak warning.
+    peerMonitors.setMaxListeners(config.api.maxEventStreams + 10);
 
     const ctx: AgentContext = {
       self,
@@ -268,6 +270,10 @@ export class Agent {
         rows: () => peerMonitors.rows(),
         sources: () => peerMonitors.sources(),
         stateKey: () => peerMonitors.stateKey(),
+        onChange: (listener) => {
+          peerMonitors.on('change', listener);
+          return () => peerMonitors.off('change', listener);
+        },
         own: () => peerMonitors.own(),
         changed: (server, epoch, version) => peerMonitors.changed(server, epoch, version),
         peers: () => config.servers.map((s) => s.name).filter((n) => n !== self),

@@ -10,6 +10,7 @@
  * At most one fetch and one announcement per peer are in flight; what comes meanwhile is
  * done once after it, with the latest state.
  */
+import { EventEmitter } from 'node:events';
 import type { MonitorBoard, MonitorState } from '../monitors/monitor-board';
 import {
   isNewer,
@@ -48,8 +49,18 @@ export interface PeerMonitorsOptions {
 
 export const ownTag = (epoch: number, version: number) => `W/"${epoch}.${version}"`;
 
-export class PeerMonitors {
+/** A peer's rows as this agent has them changed: new rows, or they went stale or fresh again. */
+export interface PeerRowsChange {
+  server: string;
+  epoch: number;
+  version: number;
+  stale: boolean;
+}
+
+export class PeerMonitors extends EventEmitter<{ change: [PeerRowsChange] }> {
   private readonly kept = new Map<string, PeerRows>();
+  /** Whether each peer's rows were stale when last looked at (to tell when that changes). */
+  private readonly wasStale = new Map<string, boolean>();
   private readonly inFlight = new Set<string>();
   private readonly again = new Set<string>();
   private timer?: NodeJS.Timeout;
@@ -58,6 +69,7 @@ export class PeerMonitors {
   private readonly now: () => number;
 
   constructor(private readonly o: PeerMonitorsOptions) {
+    super();
     this.now = o.now ?? Date.now;
   }
 
@@ -168,8 +180,24 @@ export class PeerMonitors {
   }
 
   private pollAll() {
+    this.noticeStaleness();
     for (const peer of this.peers) {
       void this.poll(peer);
+    }
+  }
+
+  /** Staleness comes with time, not with an answer: looked at every poll round (and after each answer). */
+  private noticeStaleness(only?: string) {
+    const now = this.now();
+    for (const [server, k] of this.kept) {
+      if (only !== undefined && server !== only) {
+        continue;
+      }
+      const stale = isStale(k, now, this.o.staleAfterMs);
+      if (this.wasStale.get(server) !== stale) {
+        this.wasStale.set(server, stale);
+        this.emit('change', { server, epoch: k.epoch, version: k.version, stale });
+      }
     }
   }
 
@@ -194,10 +222,15 @@ export class PeerMonitors {
         // Only its own rows: a server is the authority for what runs on it, nothing else.
         const rows = answer.rows.filter((r) => r.server === peer);
         this.kept.set(peer, { server: peer, epoch: answer.epoch, version: answer.version, rows, seenAt });
+        this.wasStale.set(peer, false);
+        this.emit('change', { server: peer, epoch: answer.epoch, version: answer.version, stale: false });
       } else if (kept && answer.epoch === kept.epoch) {
         kept.seenAt = seenAt;
       }
     } finally {
+      if (!this.stopped) {
+        this.noticeStaleness(peer);
+      }
       this.inFlight.delete(peer);
       if (this.again.delete(peer) && !this.stopped) {
         void this.poll(peer);

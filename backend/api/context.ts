@@ -23,6 +23,8 @@ export interface AgentContext {
     sources: () => MonitorSource[];
     /** Changes exactly when rows() or sources() change, ages (seenAt) apart. */
     stateKey: () => string;
+    /** Calls `listener` when a peer's rows change or go stale (fresh) again; returns the unsubscribe. */
+    onChange: (listener: (c: { server: string; epoch: number; version: number; stale: boolean }) => void) => () => void;
     /** This server's own rows, for peers (GET /internal/monitors). */
     own: () => { server: string; epoch: number; version: number; rows: MonitorState[] };
     /** A peer announced that its rows changed. */

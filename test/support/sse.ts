@@ -10,7 +10,7 @@ export interface SseFrame {
 
 export interface SseStream {
   frames: SseFrame[];
-  /** Waits until `count` frames with data (dispatched events) have arrived; returns them. */
+  /** Waits until `count` log events (or resets) have arrived; returns them. */
   events: (count: number, ms?: number) => Promise<SseFrame[]>;
   /** The last id seen in any frame (what an EventSource would send as Last-Event-ID). */
   lastId: () => string | undefined;
@@ -51,7 +51,8 @@ export async function openSse(url: string, token: string, headers: Record<string
       // closed by the test
     }
   })();
-  const dispatched = () => frames.filter((f) => f.data !== undefined);
+  // Log events and resets; `monitors` frames (a peer's rows changed) come at any time.
+  const dispatched = () => frames.filter((f) => f.data !== undefined && f.event !== 'monitors');
   return {
     frames,
     async events(count, ms = 5000) {

@@ -57,7 +57,8 @@ export function eventRoutes(ctx: AgentContext): Router {
   // On connect an id-only frame (dispatches nothing) gives EventSource the current last id,
   // so even a client that saw no event yet gets what it missed when it reconnects. With
   // Last-Event-ID (or ?lastEventId=) the missed events come first (event-replay.ts), as
-  // GET /events shows them, or an `event: reset` when that cannot be exact.
+  // GET /events shows them, or an `event: reset` when that cannot be exact. `event: monitors`
+  // says that another server's monitor rows changed (or went stale) as this agent has them.
   r.get(
     '/events/stream',
     requireRole('viewer'),
@@ -107,10 +108,14 @@ export function eventRoutes(ctx: AgentContext): Router {
       res.write(out);
       replaying = false;
       held.forEach(onEvent);
+      // Another server's monitor rows changed here (they are its events, in its log): the
+      // console re-reads GET /monitors. No id: replay is of this agent's log only.
+      const offMonitors = ctx.monitors.onChange((c) => res.write(`event: monitors\ndata: ${JSON.stringify(c)}\n\n`));
       const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
       req.on('close', () => {
         clearInterval(keepAlive);
         ctx.events.off('event', onEvent);
+        offMonitors();
       });
     }
   );

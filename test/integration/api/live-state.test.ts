@@ -197,7 +197,7 @@ describe('Last-Event-ID on the event stream', () => {
     const all = await s2.events(6);
     expect(JSON.parse(all[5].data!).fields.message).toBe('live');
     await sleep(200);
-    expect(s2.frames.filter((f) => f.data !== undefined)).toHaveLength(6); // nothing twice
+    expect(s2.frames.filter((f) => f.event === 'event')).toHaveLength(6); // nothing twice
     s2.close();
 
     // Up to date: nothing replayed. The query parameter works like the header.
@@ -293,18 +293,24 @@ describe('monitors: every agent answers the same for every server', () => {
   });
 
   test("a killed peer's rows stay, marked stale, with when they were last seen", async () => {
+    const a = agents.server1;
+    // The stream of server1 tells of server2's rows (its events are in server2's log).
+    const live = await openSse(`${a.url}/api/v1/events/stream`, a.tokens.viewer);
+    await eventually(async () => live.lastId(), 5000, 'connect id');
     await agents.server2.request(
       'POST',
       '/api/v1/notify',
       { category: 'APPNOTICE', keyword: 'app-down' },
       agents.server2.tokens.operator
     );
-    const a = agents.server1;
     await eventually(
       async () => ((await row(a, 'app1', 'server2')).status === 'error' ? true : undefined),
       5000,
       'app1'
     );
+    const monitorFrames = () => live.frames.filter((f) => f.event === 'monitors').map((f) => JSON.parse(f.data!));
+    await eventually(async () => (monitorFrames().length > 0 ? true : undefined), 5000, 'a monitors frame');
+    expect(monitorFrames()[0]).toMatchObject({ server: 'server2', stale: false, version: expect.any(Number) });
     await killAgent(agents.server2);
     const stale = await eventually(
       async () => {
@@ -315,6 +321,8 @@ describe('monitors: every agent answers the same for every server', () => {
       "server2's rows stale"
     );
     expect(stale).toMatchObject({ status: 'error', origin: 'server2', stale: true });
+    await eventually(async () => (monitorFrames().at(-1)?.stale ? true : undefined), 5000, 'a stale monitors frame');
+    live.close();
     const sources = (await get(a, '/monitors')).body.sources;
     expect(sources).toEqual([
       expect.objectContaining({ server: 'server1', stale: false }),

@@ -161,6 +161,30 @@ describe("copies of the peers' own monitor rows", () => {
     peers.stop();
   });
 
+  test('a change is told when new rows are kept and when they go stale or fresh again, not on every answer', async () => {
+    const t = setup();
+    const changes: unknown[] = [];
+    t.peers.on('change', (c) => changes.push(c));
+    t.fetches[0].answer(rowsOf(5, 2));
+    await tick();
+    t.peers.changed('server2', 5, 3);
+    t.fetches[1].answer('unchanged');
+    await tick();
+    expect(changes).toEqual([{ server: 'server2', epoch: 5, version: 2, stale: false }]);
+    t.advance(600);
+    t.peers.changed('server2', 5, 3);
+    t.fetches[2].answer(undefined);
+    await tick();
+    t.peers.changed('server2', 5, 3);
+    t.fetches[3].answer('unchanged');
+    await tick();
+    expect(changes.slice(1)).toEqual([
+      { server: 'server2', epoch: 5, version: 2, stale: true },
+      { server: 'server2', epoch: 5, version: 2, stale: false },
+    ]);
+    t.peers.stop();
+  });
+
   test('the state key moves with the rows and staleness, not with ages', async () => {
     const t = setup();
     const k0 = t.peers.stateKey();
