@@ -35,11 +35,13 @@ import { ClusterMembership, readClusterSecret } from './cluster-membership';
 import { ConfigApplier } from './config-apply';
 import { Recovery } from './recovery';
 import { ConfigConvergence } from './convergence';
-import { PeerClient } from '../peer/client';
+import { PeerClient, relayPost } from '../peer/client';
 import { announceLeaving, broadcastConfirmDown, fetchPeerEvents } from '../peer/cluster-calls';
 import { httpPeerTransport } from '../peer/config-calls';
 import { describeFailure } from '../peer/failure';
 import { forwardRequest, httpGroupTransport } from '../peer/group-calls';
+import { PeerMonitors } from './peer-monitors';
+import { httpMonitorTransport } from './peer-monitors-http';
 import { ConfigError } from './errors';
 import { buildStatus } from './status';
 import { EventLoopWatch, userModeMonitors } from './userw';
@@ -75,6 +77,7 @@ export class Agent {
   private groups?: AgentGroups;
   private convergence?: ConfigConvergence;
   private watch?: EventLoopWatch;
+  private peerMonitors?: PeerMonitors;
   private configInfo?: Gauge<'revision' | 'hash'>;
   /**
    * The agent's one clock, handed to every subsystem that waits, times out or stamps. A real
@@ -270,6 +273,20 @@ export class Agent {
       clock: this.clock,
     });
     membership.heartbeat.on('summary', () => this.convergence?.evaluate());
+    const hb = config.cluster.heartbeat;
+    // Peers' monitor rows: polled four times per heartbeat timeout (announcements make
+    // changes arrive at once), stale after a heartbeat timeout without an answer.
+    const peerMonitors = new PeerMonitors({
+      self,
+      servers: config.servers.map((s) => s.name),
+      board,
+      transport: httpMonitorTransport(() => config, token, Math.max(1000, hb.timeoutMs / 2)),
+      pollMs: Math.max(100, Math.round(hb.timeoutMs / 4)),
+      staleAfterMs: hb.timeoutMs,
+    });
+    this.peerMonitors = peerMonitors;
+    // Each event stream listens to it: api.maxEventStreams bounds them, not the leak warning.
+    peerMonitors.setMaxListeners(config.api.maxEventStreams + 10);
 
     const ctx: AgentContext = {
       self,
@@ -277,6 +294,19 @@ export class Agent {
       revision: () => ({ revision: this.stored.revision, hash: this.stored.hash }),
       events,
       board,
+      monitors: {
+        rows: () => peerMonitors.rows(),
+        sources: () => peerMonitors.sources(),
+        stateKey: () => peerMonitors.stateKey(),
+        onChange: (listener) => {
+          peerMonitors.on('change', listener);
+          return () => peerMonitors.off('change', listener);
+        },
+        own: () => peerMonitors.own(),
+        changed: (server, epoch, version) => peerMonitors.changed(server, epoch, version),
+        peers: () => config.servers.map((s) => s.name).filter((n) => n !== self),
+        forward: (server, path, body) => relayPost(groupPeers, server, path, body, 3000),
+      },
       intake,
       registry: this.registry,
       log,
@@ -314,7 +344,8 @@ export class Agent {
           heartbeat: membership.snapshot(),
           heartbeatError: membership.failed,
           bmc: membership.bmcStates(),
-          monitors: board.list(),
+          monitors: peerMonitors.rows(),
+          monitorSources: peerMonitors.sources(),
           groups: controller.list(),
           conflicts: this.convergence?.conflicts() ?? [],
           reasons: membership.transitionReasons(),
@@ -371,6 +402,7 @@ export class Agent {
     const host = me.api.address.includes(':') ? `[${me.api.address}]` : me.api.address;
     this.address = `${tls ? 'https' : 'http'}://${host}:${me.api.port}`;
     log.info({ url: this.address }, 'API listening');
+    peerMonitors.start();
     groups.start();
   }
 
@@ -519,6 +551,7 @@ export class Agent {
 
   async stop(): Promise<void> {
     this.watch?.stop();
+    this.peerMonitors?.stop();
     // Groups first, while heartbeats still run: peers see the groups released before this server goes quiet.
     await this.groups?.stop();
     await this.convergence?.stop();

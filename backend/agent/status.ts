@@ -10,6 +10,7 @@ import type { BmcError, BmcPeerState } from '../bmc';
 import type { ClusterConfig } from '../config/model';
 import { isLanSilent, type HeartbeatSnapshot, type PathState, type PeerSummary, type ServerState } from '../membership';
 import type { GroupView } from '../groups/view';
+import type { ClusterMonitorRow, MonitorSource } from '../monitors/cluster-rows';
 import type { MonitorState } from '../monitors/monitor-board';
 import { summariseMonitors, type MonitorSummary } from '../monitors/monitor-summary';
 import type { ConfigConflict } from '../config/convergence-decision';
@@ -79,8 +80,10 @@ export interface ClusterStatus {
   interconnects: Array<{ index: number; type: 'lan' | 'bmc'; port: number | null }>;
   servers: StatusServer[];
   groups: StatusGroup[];
-  /** One entry per monitor; the per-server states are GET /monitors. */
+  /** One entry per monitor, cluster-wide (every agent the same); the per-server states are GET /monitors. */
   monitors: MonitorSummary[];
+  /** Per server: when this agent last had that server's own monitor rows, and whether they are stale. */
+  monitorSources: MonitorSource[];
   config: {
     revision: number;
     hash: string;
@@ -101,7 +104,9 @@ export interface StatusInput {
   heartbeatError: string | null;
   /** null when no BMC interconnect is configured (no checker runs). */
   bmc: BmcPeerState[] | null;
-  monitors: MonitorState[];
+  /** Every monitor x server, cluster-wide (cluster-rows.ts); plain board rows count as this agent's. */
+  monitors: Array<MonitorState | ClusterMonitorRow>;
+  monitorSources?: MonitorSource[];
   groups: GroupView[];
   conflicts: ConfigConflict[];
   /** The evidence reason of each peer's latest transition. */
@@ -224,6 +229,7 @@ export function buildStatus(input: StatusInput): ClusterStatus {
       operation: g.operation,
     })),
     monitors: summariseMonitors(input.monitors),
+    monitorSources: input.monitorSources ?? [],
     config: {
       revision: input.current.revision,
       hash: input.current.hash,
@@ -231,6 +237,44 @@ export function buildStatus(input: StatusInput): ClusterStatus {
       restartRequired: input.runningRevision !== input.current.revision,
       conflicts: input.conflicts,
     },
+  };
+}
+
+/**
+ * The status without what changes while nothing happens, for its ETag (GET /status answers
+ * 304 to a poller until the cluster's state really changes). Left out, and why:
+ *   at                              the render time
+ *   servers[].since                 converted from the monotonic clock at each render (jitters
+ *                                   by a millisecond); it changes with `state`, which is kept
+ *   servers[].reason                for `suspect` it counts the milliseconds of silence; otherwise
+ *                                   it follows `state` and the path states, which are kept
+ *   servers[].paths[].lastHeard,    every heartbeat, every BMC ping and its round trip
+ *     .silenceMs, .rttMs
+ *   servers[].bmc.lastPowerReadAt   every power reading (every 5 s and more)
+ *   servers[].bmc.lastError.at      a failure that repeats is the same failure
+ *   monitorSources[].seenAt         every poll of a peer's monitor rows (`stale` is kept)
+ * Everything else (states, degraded, BMC reachability and power, groups, monitors, the
+ * configuration and its conflicts, heartbeat mode and errors) is part of the state.
+ */
+export function stableStatus(s: ClusterStatus): unknown {
+  return {
+    ...s,
+    at: undefined,
+    servers: s.servers.map((sv) => ({
+      ...sv,
+      since: undefined,
+      reason: undefined,
+      paths: sv.paths.map((p) => ({ ...p, lastHeard: undefined, silenceMs: undefined, rttMs: undefined })),
+      bmc:
+        sv.bmc === null
+          ? null
+          : {
+              ...sv.bmc,
+              lastPowerReadAt: undefined,
+              lastError: sv.bmc.lastError && { source: sv.bmc.lastError.source, message: sv.bmc.lastError.message },
+            },
+    })),
+    monitorSources: s.monitorSources.map((m) => ({ ...m, seenAt: undefined })),
   };
 }
 

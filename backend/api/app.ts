@@ -17,6 +17,7 @@ import { eventRoutes } from './routes/events';
 import { groupRoutes } from './routes/groups';
 import { healthRoutes } from './routes/health';
 import { monitorRoutes } from './routes/monitors';
+import { internalMonitorRoutes } from './routes/monitors-internal';
 import { notifyRoutes } from './routes/notify';
 import { serverRoutes } from './routes/servers';
 import { statusRoutes } from './routes/status';
@@ -71,6 +72,7 @@ export function createApp(ctx: AgentContext, options: ApiOptions): express.Expre
   v1.use(eventRoutes(ctx));
   v1.use(groupRoutes(ctx));
   v1.use(monitorRoutes(ctx));
+  v1.use(internalMonitorRoutes(ctx));
   v1.use(notifyRoutes(ctx));
   v1.use(serverRoutes(ctx));
   v1.use(statusRoutes(ctx));

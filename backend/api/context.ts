@@ -6,7 +6,8 @@ import type { EventLog, StoredEvent } from '../events/event-log';
 import type { GroupView } from '../groups/view';
 import type { GroupOperations, Outcome } from '../groups/operations';
 import type { GroupRequest } from '../controller/request';
-import type { MonitorBoard } from '../monitors/monitor-board';
+import type { ClusterMonitorRow, MonitorSource } from '../monitors/cluster-rows';
+import type { MonitorBoard, MonitorState } from '../monitors/monitor-board';
 import type { TrapIntake } from '../traps/intake';
 
 /** What the API routes need from the running agent (kept small so routes test easily). */
@@ -16,6 +17,24 @@ export interface AgentContext {
   revision: () => { revision: number; hash: string };
   events: EventLog;
   board: MonitorBoard;
+  /** The monitors of the whole cluster (agent/peer-monitors.ts): each server's own rows. */
+  monitors: {
+    /** Every monitor x server, the same on every agent, each with its origin and age. */
+    rows: () => ClusterMonitorRow[];
+    sources: () => MonitorSource[];
+    /** Changes exactly when rows() or sources() change, ages (seenAt) apart. */
+    stateKey: () => string;
+    /** Calls `listener` when a peer's rows change or go stale (fresh) again; returns the unsubscribe. */
+    onChange: (listener: (c: { server: string; epoch: number; version: number; stale: boolean }) => void) => () => void;
+    /** This server's own rows, for peers (GET /internal/monitors). */
+    own: () => { server: string; epoch: number; version: number; rows: MonitorState[] };
+    /** A peer announced that its rows changed. */
+    changed: (server: string, epoch: number, version: number) => void;
+    /** The other servers, whose agents are the authority for their own rows. */
+    peers: () => string[];
+    /** An operator's action carried out by the agent of the server concerned (peer token). */
+    forward: (server: string, path: string, body: unknown) => Promise<{ status: number; body: unknown } | undefined>;
+  };
   intake: TrapIntake;
   registry: Registry;
   log: { error: (o: object, m: string) => void };

@@ -44,6 +44,15 @@ export interface MonitorBoardEvents {
 
 export class MonitorBoard extends EventEmitter<MonitorBoardEvents> {
   private readonly states = new Map<string, MonitorState>();
+  /** Rows changed since the board was made (the others still hold their initial `started`). */
+  private readonly changed = new Set<string>();
+  /**
+   * Which board this is (its creation time, epoch ms) and how many changes it has seen:
+   * peers that copy this server's rows (agent/peer-monitors.ts) ask "anything newer than
+   * epoch.version?", and a restarted agent is a new epoch whose version starts again at 0.
+   */
+  readonly epoch: number;
+  private changes = 0;
 
   constructor(
     monitors: Array<{ name: string; servers: string[] }>,
@@ -51,6 +60,7 @@ export class MonitorBoard extends EventEmitter<MonitorBoardEvents> {
     private readonly clock: Pick<Clock, 'wallNow'> = systemClock
   ) {
     super();
+    this.epoch = clock.wallNow();
     for (const m of monitors) {
       for (const s of m.servers) {
         this.states.set(key(m.name, s), {
@@ -70,6 +80,16 @@ export class MonitorBoard extends EventEmitter<MonitorBoardEvents> {
 
   list(): MonitorState[] {
     return [...this.states.values()];
+  }
+
+  /** Bumped on every change of any row. */
+  get version(): number {
+    return this.changes;
+  }
+
+  /** Whether this row changed since the board was made. */
+  touched(monitor: string, server: string): boolean {
+    return this.changed.has(key(monitor, server));
   }
 
   has(monitor: string): boolean {
@@ -112,10 +132,15 @@ export class MonitorBoard extends EventEmitter<MonitorBoardEvents> {
     return n;
   }
 
-  suspend(monitor: string, suspended: boolean, reason: string): number {
+  /** Suspends (or resumes) a monitor on one server, or on every server when none is named. */
+  suspend(monitor: string, suspended: boolean, reason: string, server?: string): number {
     let n = 0;
     for (const s of this.states.values()) {
-      if (s.monitor === monitor && (suspended ? s.status !== 'suspended' : s.status === 'suspended')) {
+      if (
+        s.monitor === monitor &&
+        (server === undefined || s.server === server) &&
+        (suspended ? s.status !== 'suspended' : s.status === 'suspended')
+      ) {
         this.set(s, suspended ? 'suspended' : 'normal', reason);
         n++;
       }
@@ -129,6 +154,8 @@ export class MonitorBoard extends EventEmitter<MonitorBoardEvents> {
     s.since = this.clock.wallNow();
     s.reason = reason;
     s.cause = cause;
+    this.changes++;
+    this.changed.add(key(s.monitor, s.server));
     this.emit('transition', { monitor: s.monitor, server: s.server, from, to, reason, at: s.since });
   }
 }

@@ -14,6 +14,9 @@ export interface MonitorServerState {
   status: MonitorStatus;
   since: number;
   reason: string;
+  /** Whose board the state comes from, and whether it may be out of date (cluster-rows.ts). */
+  origin?: string;
+  stale?: boolean;
 }
 
 export interface MonitorSummary {
@@ -26,7 +29,9 @@ export interface MonitorSummary {
   notNormal: MonitorServerState[];
 }
 
-export function summariseMonitors(states: Iterable<MonitorState>): MonitorSummary[] {
+export function summariseMonitors(
+  states: Iterable<MonitorState & { origin?: string; stale?: boolean }>
+): MonitorSummary[] {
   const byName = new Map<string, MonitorSummary>();
   for (const s of states) {
     let m = byName.get(s.monitor);
@@ -41,7 +46,8 @@ export function summariseMonitors(states: Iterable<MonitorState>): MonitorSummar
     }
     m.counts[s.status]++;
     if (s.status !== 'normal') {
-      m.notNormal.push({ server: s.server, status: s.status, since: s.since, reason: s.reason });
+      const where = s.origin === undefined ? {} : { origin: s.origin, stale: s.stale ?? false };
+      m.notNormal.push({ server: s.server, status: s.status, since: s.since, reason: s.reason, ...where });
       if (BY_SEVERITY.indexOf(s.status) < BY_SEVERITY.indexOf(m.status)) {
         m.status = s.status;
       }

@@ -3,7 +3,7 @@
  * the answer checked against its wire schema (schemas.ts). Every call ends in a result,
  * never a throw: the answer, or a failure that says why (failure.ts).
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { ClusterConfig } from '../config/model';
 import { classifyError, type PeerFailure } from './failure';
 import { refusalAnswer } from './schemas';
@@ -84,4 +84,22 @@ export class PeerClient {
     }
     return { ok: true, status, body: parsed.data };
   }
+}
+
+/**
+ * A POST whose answer the caller relays as it came (monitor operations forwarded to the
+ * server concerned): the status and body of any HTTP answer, undefined when none came.
+ */
+export async function relayPost(
+  client: PeerClient,
+  peer: string,
+  path: string,
+  body: unknown,
+  timeoutMs: number
+): Promise<{ status: number; body: unknown } | undefined> {
+  const r = await client.call(peer, { method: 'POST', path, body, answer: z.unknown(), timeoutMs });
+  if (r.ok) {
+    return { status: r.status, body: r.body };
+  }
+  return r.kind === 'http' ? { status: r.status ?? 500, body: r.body ?? {} } : undefined;
 }

@@ -13,6 +13,7 @@ import type { AgentContext } from '../context';
 import { refusalStatus } from '../refusals';
 import { requirePeer, requireRole } from '../auth';
 import { badRequest } from '../errors';
+import { sendWhole } from '../state-tag';
 
 const target = z.strictObject({ server: z.string().min(1).max(63).optional() }).default({});
 /** How long an operator's request waits for the operation by default; it carries on after. */
@@ -41,8 +42,11 @@ export function groupRoutes(ctx: AgentContext): Router {
   const r = Router();
   const g = ctx.groups;
 
-  r.get('/groups', requireRole('viewer'), (_req, res) => {
-    res.json({ groups: g.list() });
+  // ETag: the whole answer, nothing left out (a group view has no ages or samples; a field
+  // that changes while nothing happens must be left out of the tag here, see state-tag.ts).
+  r.get('/groups', requireRole('viewer'), (req, res) => {
+    const body = { groups: g.list() };
+    sendWhole(req, res, body);
   });
   r.get('/groups/:name', requireRole('viewer'), (req, res) => {
     const found = g.list().find((x) => x.name === req.params.name);
@@ -50,7 +54,7 @@ export function groupRoutes(ctx: AgentContext): Router {
       res.status(404).json({ error: `no group is named "${req.params.name}"` });
       return;
     }
-    res.json(found);
+    sendWhole(req, res, found);
   });
 
   for (const operation of ['start', 'stop', 'move'] as const) {

@@ -18,10 +18,16 @@ const body = z.strictObject({
   server: z.string().max(63).optional(),
 });
 
-/** External notification (the product's remote-notice command): message-receive monitors go into error. */
+/**
+ * External notification (the product's remote-notice command): message-receive monitors go
+ * into error. A notification for another server is taken by that server's agent (the
+ * authority for its monitors, as for its BMC's traps: it logs the event, raises the monitors
+ * and asks for recovery); only when that agent does not answer is it taken here, and the
+ * answer lists the server in `unreachable`.
+ */
 export function notifyRoutes(ctx: AgentContext): Router {
   const r = Router();
-  r.post('/notify', requireRole('operator'), (req: Request, res: Response) => {
+  r.post('/notify', requireRole('operator'), async (req: Request, res: Response) => {
     const n = body.safeParse(req.body);
     if (!n.success) {
       badRequest(res, n.error);
@@ -34,8 +40,22 @@ export function notifyRoutes(ctx: AgentContext): Router {
       });
       return;
     }
-    const monitors = ctx.intake.notify({ ...n.data, source: `api:${req.principal?.name}` });
-    res.status(202).json({ monitors });
+    const source = `api:${req.principal?.name}`;
+    const { server, ...notice } = n.data;
+    if (server !== undefined && server !== ctx.self) {
+      const answer = await ctx.monitors.forward(server, '/internal/notify', {
+        ...notice,
+        source: `${source} (through ${ctx.self})`,
+      });
+      const monitors = (answer?.body as { monitors?: unknown } | undefined)?.monitors;
+      if (answer?.status === 202 && Array.isArray(monitors)) {
+        res.status(202).json({ monitors, server, unreachable: [] });
+        return;
+      }
+      res.status(202).json({ monitors: ctx.intake.notify({ ...n.data, source }), server, unreachable: [server] });
+      return;
+    }
+    res.status(202).json({ monitors: ctx.intake.notify({ ...n.data, source }), server: ctx.self, unreachable: [] });
   });
   return r;
 }

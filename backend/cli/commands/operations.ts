@@ -60,20 +60,24 @@ export function registerOperationCommands(program: Command) {
       .argument('<name>', 'monitor name')
       .option('--server <name>', 'only on this server')
   ).action(async (name: string, opts: ClientOptions & { server?: string }) => {
-    const r = await clientFrom(opts).request<{ cleared: number }>(
+    const r = await clientFrom(opts).request<{ cleared: number; unreachable?: string[] }>(
       'POST',
       `/monitors/${encodeURIComponent(name)}/clear`,
       { server: opts.server }
     );
-    process.stdout.write(`${name}: cleared on ${r.cleared} server(s)\n`);
+    process.stdout.write(`${name}: cleared on ${r.cleared} server(s)${notReached(r.unreachable)}\n`);
   });
 
   for (const action of ['suspend', 'resume'] as const) {
     withConnection(
       monitor.command(action).description(`${action} a monitor on every server`).argument('<name>', 'monitor name')
     ).action(async (name: string, opts: ClientOptions) => {
-      await clientFrom(opts).request('POST', `/monitors/${encodeURIComponent(name)}/${action}`, {});
-      process.stdout.write(`${name}: ${action === 'suspend' ? 'suspended' : 'resumed'}\n`);
+      const r = await clientFrom(opts).request<{ unreachable?: string[] }>(
+        'POST',
+        `/monitors/${encodeURIComponent(name)}/${action}`,
+        {}
+      );
+      process.stdout.write(`${name}: ${action === 'suspend' ? 'suspended' : 'resumed'}${notReached(r.unreachable)}\n`);
     });
   }
 
@@ -146,11 +150,19 @@ async function follow(url: string, headers: Record<string, string>, print: (e: S
     while ((end = buffer.indexOf('\n\n')) >= 0) {
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
-      const data = block.split('\n').find((l) => l.startsWith('data: '));
-      if (data) {
+      const lines = block.split('\n');
+      const data = lines.find((l) => l.startsWith('data: '));
+      // Only log events (not `reset`, which only a client that sends Last-Event-ID gets).
+      const type = lines.find((l) => l.startsWith('event: '))?.slice(7) ?? 'event';
+      if (data && type === 'event') {
         const e = JSON.parse(data.slice(6));
         print({ repeats: 1, lastTime: e.time, ...e });
       }
     }
   }
+}
+
+/** The servers whose agents an action could not reach (each carries out its own monitors). */
+function notReached(unreachable: string[] | undefined): string {
+  return unreachable && unreachable.length > 0 ? `; not reached (agent did not answer): ${unreachable.join(', ')}` : '';
 }

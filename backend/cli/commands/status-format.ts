@@ -61,6 +61,12 @@ export function statusProblems(s: ClusterStatus): string[] {
   return problems;
 }
 
+/** Why a row may be out of date: when its server's agent was last heard ("server2 not heard from"). */
+function staleNote(s: ClusterStatus, origin: string, time: TimeFormat): string {
+  const seen = s.monitorSources?.find((m) => m.server === origin)?.seenAt ?? null;
+  return seen === null ? `${origin} not heard from` : `last seen from ${origin} at ${time(seen)}`;
+}
+
 export function formatStatus(s: ClusterStatus, time: TimeFormat = clockTime): string {
   const out: string[] = [];
   const restart = s.config.restartRequired ? `, running ${s.config.runningRevision} until restart` : '';
@@ -103,7 +109,12 @@ export function formatStatus(s: ClusterStatus, time: TimeFormat = clockTime): st
         ['MONITOR', 'STATUS', 'SINCE', 'SERVERS / REASON'],
         ...s.monitors.flatMap((m) => [
           [`  ${m.name}`, m.status, '', counts(m.counts)],
-          ...m.notNormal.map((on) => [`    ${on.server}`, on.status, time(on.since), on.reason]),
+          ...m.notNormal.map((on) => [
+            `    ${on.server}`,
+            on.status,
+            time(on.since),
+            on.stale ? `${on.reason} (stale: ${staleNote(s, on.server, time)})` : on.reason,
+          ]),
         ]),
       ])
     );
