@@ -33,7 +33,7 @@ const rowsOf = (epoch: number, version: number, status: 'normal' | 'error' = 'no
 
 function setup() {
   let now = 1000;
-  const board = new MonitorBoard([{ name: 'mrw1', servers: ['server1', 'server2'] }], () => now);
+  const board = new MonitorBoard([{ name: 'mrw1', servers: ['server1', 'server2'] }], { wallNow: () => now });
   const fake = fakeTransport();
   const peers = new PeerMonitors({
     self: 'server1',
@@ -128,7 +128,7 @@ describe("copies of the peers' own monitor rows", () => {
 
   test('one announcement in flight per peer; changes meanwhile are announced once after it, the latest', async () => {
     let now = 1000;
-    const board = new MonitorBoard([{ name: 'mrw1', servers: ['server1', 'server2'] }], () => now);
+    const board = new MonitorBoard([{ name: 'mrw1', servers: ['server1', 'server2'] }], { wallNow: () => now });
     const sent: number[] = [];
     const pending: Array<() => void> = [];
     const peers = new PeerMonitors({
