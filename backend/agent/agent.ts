@@ -20,6 +20,7 @@ import { readSecret, secretRefs, withoutSecrets } from '../config/secrets';
 import { ConfigStore, type StoredRevision } from '../config/store';
 import { EventLog } from '../events/event-log';
 import { eventLogReports, movedAside } from '../events/reports';
+import { HeldFile } from '../groups/held-file';
 import { createDrivers } from '../groups/resources';
 import { resolveScriptUsers } from '../groups/resources/script-users';
 import type { Logger } from '../log';
@@ -216,7 +217,9 @@ export class Agent {
       }
     }
 
+    const leftovers = new HeldFile(this.options.stateDir, (m) => log.warn(m)).read(config.groups.map((g) => g.name));
     this.membership = await ClusterMembership.start({
+      initialGroups: leftovers,
       config,
       self,
       stateDir: this.options.stateDir,

@@ -44,6 +44,8 @@ import { nextIncarnation } from './incarnation-file';
 import { bmcEvent, mutedEvent, pathEvent, restartEvent, transitionEvent } from './membership-events';
 
 export interface ClusterMembershipOptions {
+  /** Groups the previous run left held (groups-held.json), announced from the first heartbeat. */
+  initialGroups?: string[];
   config: ClusterConfig;
   self: string;
   stateDir: string;
@@ -118,6 +120,11 @@ export class ClusterMembership {
   /** Starts heartbeats (rejects with the bind error) and the BMC checker (throws ConfigError on unreadable BMC passwords). */
   static async start(options: ClusterMembershipOptions): Promise<ClusterMembership> {
     const m = new ClusterMembership(options);
+    if (options.initialGroups && options.initialGroups.length > 0) {
+      // From the first heartbeat on: a peer must never see this server hold nothing while
+      // what its previous run left behind is still being stopped.
+      m.updateSummary({ groups: options.initialGroups });
+    }
     await m.heartbeat.start();
     try {
       m.checker?.start();

@@ -126,11 +126,18 @@ export class AgentGroups {
     const leftovers = this.heldFile.read(this.options.config.groups.map((g) => g.name));
     const interval = this.options.config.cluster.heartbeat.intervalMs;
     this.releasing = (async () => {
-      for (const group of leftovers) {
-        this.options.log.warn({ group }, 'the previous run of the agent held this group: stopping its resources first');
-        const r = await this.local.releaseLeftover(group).catch((e: Error) => ({ ok: false, detail: e.message }));
-        this.options.log[r.ok ? 'info' : 'error']({ group, detail: r.detail }, 'group left by the previous run');
-      }
+      // All at once: each is `stopping` (announced as held) from this instant until it is
+      // stopped; released one after the other, the later ones would look free meanwhile.
+      await Promise.all(
+        leftovers.map(async (group) => {
+          this.options.log.warn(
+            { group },
+            'the previous run of the agent held this group: stopping its resources first'
+          );
+          const r = await this.local.releaseLeftover(group).catch((e: Error) => ({ ok: false, detail: e.message }));
+          this.options.log[r.ok ? 'info' : 'error']({ group, detail: r.detail }, 'group left by the previous run');
+        })
+      );
       this.controller.begin(leftovers);
     })();
     if (this.watchdog) {

@@ -433,7 +433,7 @@ export class Controller {
     if (this.deciderSince === null || this.deciderSince.server !== this.deps.self) {
       return `${this.deps.self} does not decide`;
     }
-    if (now - this.deciderSince.at < DECIDER_SETTLE_INTERVALS * interval && now - this.startedAt >= interval) {
+    if (now - this.deciderSince.at < DECIDER_SETTLE_INTERVALS * interval) {
       return `${this.deps.self}${JUST_BECAME}`;
     }
     return '';

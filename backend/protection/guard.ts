@@ -78,6 +78,8 @@ export class PartitionGuard {
   private readonly startedAt: number;
   /** Startup fencing calls in flight. */
   private readonly fencing = new Set<string>();
+  /** Since when each never-heard peer has been unheard by every peer heard here too. */
+  private readonly absentSince = new Map<string, number>();
 
   constructor(
     private readonly config: ClusterConfig,
@@ -111,8 +113,10 @@ export class PartitionGuard {
    * this agent's start; without either they stay absent until heard or confirmed down.
    */
   absent(peers = this.host.peers()): string[] {
+    // A deadline not yet reached still leaves the peer possibly active: only down() settles it.
+    const down = this.down();
     return peers
-      .filter((p) => p.lastHeardAt === null && isSilentState(p.state) && !this.marks.has(p.server))
+      .filter((p) => p.lastHeardAt === null && isSilentState(p.state) && !down.includes(p.server))
       .map((p) => p.server);
   }
 
@@ -280,7 +284,13 @@ export class PartitionGuard {
     if (this.mode === 'none' || now - this.startedAt < 2 * this.config.cluster.heartbeat.timeoutMs) {
       return;
     }
-    const absent = this.absent(peers);
+    // A peer that another peer heard now hears is alive and in touch with the cluster: it
+    // may hold groups legitimately, so it is waited for, never settled.
+    const heard = peers.filter((p) => p.state === 'online' || p.state === 'suspect');
+    const absent = this.absent(peers).filter((a) => !heard.some((q) => q.hears?.includes(a)));
+    for (const a of [...this.absentSince.keys()].filter((a) => !absent.includes(a))) {
+      this.absentSince.delete(a);
+    }
     // Only a side that would win without them may settle them: a lone server that came up
     // cut off from the majority must not fence it, nor count on its watchdog.
     const verdict = resolvePartition(
@@ -289,10 +299,14 @@ export class PartitionGuard {
     if (absent.length === 0 || verdict === 'lose') {
       return;
     }
-    for (const peer of absent) {
+    for (const peer of absent.filter((a) => !this.marks.has(a))) {
+      if (!this.absentSince.has(peer)) {
+        this.absentSince.set(peer, now);
+      }
       if (this.mode === 'watchdog') {
-        // Cut off before this agent started, it stopped its groups or was reset by then.
-        const from = this.startedAt + takeoverDelayMs(this.config, peer);
+        // Cut off from every server heard here since at least now: as a loser it stops its
+        // groups, or its host is reset, within the delay.
+        const from = this.absentSince.get(peer)! + takeoverDelayMs(this.config, peer);
         this.marks.set(peer, { incarnation: null, why: 'deadline', from });
         this.host.record(
           'recoverable',

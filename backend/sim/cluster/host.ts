@@ -79,6 +79,8 @@ export class SimHost {
       self: this.name,
       secret: SECRET,
       incarnation: BigInt(1 + position + 100 * ++this.incarnation),
+      // What the previous run left held is announced from the first heartbeat (as the agent does).
+      summary: { revision: 1, hash: '', groups: [...this.heldFile] },
       clock: this.clock,
       transport: {
         attach: (sink) =>
@@ -173,11 +175,15 @@ export class SimHost {
     // Leftovers of the previous run first, as the agent does (agent/groups.ts).
     const leftovers = [...this.heldFile];
     void (async () => {
-      for (const group of leftovers) {
-        await local
-          .releaseLeftover(group)
-          .catch((e: Error) => this.world.note(this.name, `leftover ${group}: ${e.message}`));
-      }
+      // All at once: each is `stopping` (announced as held) from this instant until it is
+      // stopped; released one after the other, the later ones would look free meanwhile.
+      await Promise.all(
+        leftovers.map((group) =>
+          local
+            .releaseLeftover(group)
+            .catch((e: Error) => this.world.note(this.name, `leftover ${group}: ${e.message}`))
+        )
+      );
       if (this.local === local) {
         controller.begin(leftovers);
       }
