@@ -413,7 +413,11 @@ export class PartitionGuard {
         'fatal',
         `fencing ${peer} (${this.fenceName()}) failed: its groups stay where they are; ${result.detail}`
       );
-      this.evaluatedFor = ''; // try again next round
+      // Again after a pause (the BMC may be rebooting): every round would flood the event log.
+      const retryMs = Math.max(5 * this.config.cluster.heartbeat.intervalMs, 1000);
+      this.clock.setTimer(retryMs, () => {
+        this.evaluatedFor = '';
+      });
     }
   }
 
