@@ -130,6 +130,7 @@ export class Controller {
         return epoch;
       },
       takeClaim: (group, epoch) => this.takeClaim(group, epoch),
+      learn: (group, epoch) => this.epochs.see(group, epoch),
       startBlocked: () => this.startBlocked(),
       onOutcome: deps.onOutcome,
     });

@@ -17,6 +17,9 @@ import { clusterGroups, isSilent, isUp, startupServers, unknownHolders, type Pla
 import type { GroupEvent } from './resources/types';
 import type { Clock } from '../time/clock';
 
+/** How a server names, in its refusal, the newest claim it knows (controller takeClaim). */
+const STALE_CLAIM = /epoch (\d+) was granted since/;
+
 export type GroupOperation = 'start' | 'stop' | 'move' | 'restart';
 
 export interface StepRequest {
@@ -86,6 +89,8 @@ export interface GroupOperationsDeps {
    * on announced), else why it is refused (a newer claim exists).
    */
   takeClaim: (group: string, epoch: number | undefined) => string | null;
+  /** A newer epoch learnt from a refusal (see `step`). */
+  learn?: (group: string, epoch: number) => void;
   config: () => Pick<ClusterConfig, 'servers' | 'groups'>;
   placement: () => PlacementInput;
   local: LocalGroups;
@@ -291,6 +296,18 @@ export class GroupOperations {
   }
 
   private async step(server: string, group: string, action: 'start' | 'stop', request: StepRequest): Promise<Step> {
+    const step = await this.stepOnce(server, group, action, request);
+    // A decider that restarted knows none of the epochs granted before: the server that
+    // refused names the newest one it knows, and the start is asked once more above it.
+    const newer = !step.ok && action === 'start' ? STALE_CLAIM.exec(step.detail) : null;
+    if (newer && this.deps.learn) {
+      this.deps.learn(group, Number(newer[1]));
+      return this.stepOnce(server, group, action, { ...request, epoch: this.deps.grant(group) });
+    }
+    return step;
+  }
+
+  private async stepOnce(server: string, group: string, action: 'start' | 'stop', request: StepRequest): Promise<Step> {
     if (server === this.deps.self) {
       try {
         const r = action === 'start' ? await this.startHere(group, request) : await this.stopHere(group, request);
