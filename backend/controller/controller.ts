@@ -103,6 +103,7 @@ export class Controller {
    */
   private readonly restartAfter = new Set<string>();
   private readonly asking = new Set<string>();
+  private readonly askAgainAt = new Map<string, number>();
   private peersAt: { at: number; peers: MemberPeer[] | null } | null = null;
 
   constructor(private readonly deps: ControllerDeps) {
@@ -359,8 +360,22 @@ export class Controller {
     if (this.restartAfter.size === 0 || this.startBlocked() !== null || this.guard.deciding() || this.releases > 0) {
       return;
     }
-    // Kept in restartAfter (so in the state directory) until the decider has answered.
-    for (const group of [...this.restartAfter].filter((g) => !this.asking.has(g))) {
+    // Kept in restartAfter (so in the state directory) until the group runs somewhere or the
+    // decider has started it; a refusal (a view a heartbeat behind, a decider out of reach)
+    // is asked again a few intervals later.
+    const now = this.deps.clock.now();
+    const running = new Set(
+      clusterGroups(this.placement())
+        .filter((g) => g.holders.length > 0)
+        .map((g) => g.name)
+    );
+    for (const group of [...this.restartAfter]) {
+      if (running.has(group) && !this.deps.local.busy(group)) {
+        this.restartAfter.delete(group); // it runs (here or elsewhere): nothing left to ask
+      }
+    }
+    const due = [...this.restartAfter].filter((g) => !this.asking.has(g) && (this.askAgainAt.get(g) ?? 0) <= now);
+    for (const group of due) {
       this.asking.add(group);
       this.request({ op: 'start', group, requestedBy: 'rejoin', event: 'START' })
         .then(
@@ -369,18 +384,20 @@ export class Controller {
               { group, server: o.server, detail: o.detail },
               'group started again after a forced stop'
             );
-            this.restartAfter.delete(group);
+            if (o.ok) {
+              this.restartAfter.delete(group);
+            }
           },
           (e: Error) => {
-            if (e instanceof OperationError && e.kind === 'unavailable') {
-              return; // nobody may decide now, or the decider is out of reach: next round
+            if (e instanceof OperationError && e.kind === 'not-found') {
+              this.restartAfter.delete(group); // no longer configured
             }
-            this.deps.log.warn({ group, err: e.message }, 'group not started again after a forced stop');
-            this.restartAfter.delete(group);
+            this.deps.log.warn({ group, err: e.message }, 'group not started again after a forced stop yet');
           }
         )
         .finally(() => {
           this.asking.delete(group);
+          this.askAgainAt.set(group, this.deps.clock.now() + 5 * this.deps.config.cluster.heartbeat.intervalMs);
           this.announce();
         });
     }
