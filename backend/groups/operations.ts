@@ -28,6 +28,11 @@ export interface StepRequest {
   requestedBy: string;
   /** The claim epoch the decider granted for this start (groups/claims.ts). */
   epoch?: number;
+  /**
+   * Servers that have just stopped the group or failed to start it (their heartbeats may
+   * still announce it for a moment): the start waits for their release, as for `from`.
+   */
+  releasing?: string[];
 }
 
 /** A peer's answer to one step; undefined when the peer could not be reached. */
@@ -134,9 +139,15 @@ export class GroupOperations {
       this.checkTarget(group, targets[0]);
       const request = { event: options.event ?? 'START', from: options.from, requestedBy: options.requestedBy };
       const steps: Step[] = [];
+      const failed: string[] = [];
       for (const target of targets) {
-        const step = await this.step(target, name, 'start', { ...request, epoch: this.deps.grant(name) });
+        const step = await this.step(target, name, 'start', {
+          ...request,
+          epoch: this.deps.grant(name),
+          releasing: failed.length > 0 ? [...failed] : undefined,
+        });
         steps.push(step);
+        failed.push(target);
         if (step.ok) {
           return this.outcome(name, 'start', steps, target, undefined, true);
         }
@@ -189,9 +200,15 @@ export class GroupOperations {
       if (!steps[0].ok && !(await this.released(name, from))) {
         return this.outcome(name, 'move', steps, from, `could not stop on ${from}: ${steps[0].detail}`);
       }
+      const failed: string[] = [];
       for (const target of [...candidates, from]) {
-        const step = await this.step(target, name, 'start', { ...request, epoch: this.deps.grant(name) });
+        const step = await this.step(target, name, 'start', {
+          ...request,
+          epoch: this.deps.grant(name),
+          releasing: failed.length > 0 ? [...failed] : undefined,
+        });
         steps.push(step);
+        failed.push(target);
         if (step.ok) {
           const detail = target === from ? `could not start elsewhere; started again on ${from}` : undefined;
           return this.outcome(name, 'move', steps, target, detail, target !== from);
@@ -242,7 +259,7 @@ export class GroupOperations {
       throw new OperationError(blocked, 'unavailable');
     }
     this.checkUnknown(group);
-    const others = await this.awaitRelease(name, request.from);
+    const others = await this.awaitRelease(name, [request.from, ...(request.releasing ?? [])]);
     if (others.length > 0) {
       throw new OperationError(`group ${name} is held by ${others.join(', ')}`, 'conflict');
     }
@@ -261,12 +278,12 @@ export class GroupOperations {
    * stopped the group on `from`, but this agent learns that from `from`'s next heartbeat:
    * wait for it (bounded), rather than trusting anyone's word that the resources are down.
    */
-  private async awaitRelease(group: string, from: string | undefined): Promise<string[]> {
+  private async awaitRelease(group: string, releasing: ReadonlyArray<string | undefined>): Promise<string[]> {
     const others = () => this.view(group).holders.filter((h) => h !== this.deps.self);
     const clock = this.deps.clock;
     const deadline = clock.now() + (this.deps.releaseWaitMs ?? 0);
     let held = others();
-    while (from !== undefined && held.length === 1 && held[0] === from && clock.now() < deadline) {
+    while (held.length > 0 && held.every((h) => releasing.includes(h)) && clock.now() < deadline) {
       await new Promise<void>((r) => clock.setTimer(20, r));
       held = others();
     }
@@ -275,7 +292,7 @@ export class GroupOperations {
 
   /** Whether `server`'s heartbeats announce `group` released (waiting as for a move's start). */
   private async released(group: string, server: string): Promise<boolean> {
-    const held = await this.awaitRelease(group, server);
+    const held = await this.awaitRelease(group, [server]);
     return !held.includes(server) && !this.view(group).holders.includes(server);
   }
 

@@ -46,6 +46,7 @@ export const stepBody = z.strictObject({
   from: z.string().max(63).optional(),
   requestedBy: z.string().max(128),
   epoch: z.int().min(0).max(0xffffffff).optional(),
+  releasing: z.array(z.string().max(63)).max(32).optional(),
 });
 const operationResult = z.object({
   ok: z.boolean(),
