@@ -211,10 +211,16 @@ describe('failover groups across three agents', () => {
   test('the killed agent, restarted, first stops what its previous run left active, then places groups again', async () => {
     markers.write('web', 'server1', 'left by the previous run');
     agents.server1 = await startAgent(config, 'server1', { dir: agents.server1.dir });
+    await eventually(async () => (running().length === 0 ? true : undefined), 10_000, 'the leftover web stopped');
+    // server3 left before this run of server1 started: never heard by it, it might run web,
+    // so web waits for it (or for an operator's word) instead of starting blind.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(running()).toEqual([]);
+    expect(cli(agents.server1, ['server', 'confirm-down', 'server3'], agents.server1.tokens.admin).code).toBe(0);
     await eventually(
       async () => (running().join() === 'server1' && marker('server1') === 'START from=none' ? true : undefined),
       10_000,
-      'web released, then started afresh on server1'
+      'web started afresh on server1'
     );
     const events = (await agents.server1.request('GET', '/api/v1/events?type=group&limit=10')).body.events as Array<{
       summary: string;
