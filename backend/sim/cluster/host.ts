@@ -52,6 +52,8 @@ export class SimHost {
   private lastPet = 0;
   private watchdogArmed = false;
   private powerGeneration = 0;
+  /** Agent runs so far: a script is launched only by the run that is alive. */
+  private runs = 0;
   private incarnation = 0;
 
   constructor(
@@ -91,7 +93,7 @@ export class SimHost {
         send: (ic, peer, packet) => net.send(ic, peer, packet),
       },
     });
-    const local = new LocalGroups(config.groups, this.name, this.drivers(), () => this.clock.wallNow());
+    const local = new LocalGroups(config.groups, this.name, this.drivers(++this.runs), () => this.clock.wallNow());
     const controller = new Controller({
       config,
       self: this.name,
@@ -196,6 +198,7 @@ export class SimHost {
       return;
     }
     this.agentUp = false;
+    this.runs++; // the killed run's scripts are not launched any more
     this.clock.kill();
     this.core?.stop();
     this.world.net.detach(this.name);
@@ -303,8 +306,12 @@ export class SimHost {
     }
   }
 
-  private drivers(): Drivers {
+  private drivers(run_: number): Drivers {
     const run = (r: Resource, action: 'start' | 'stop', group: string): Promise<ActionResult> => {
+      if (run_ !== this.runs || !this.agentUp || this.power === 'off') {
+        // Code of a dead agent still unwinding: a process that is gone launches nothing.
+        return new Promise<ActionResult>(() => undefined);
+      }
       const base = r.type === 'exec' ? Math.min(r.timeoutMs / 4, 200) : 300;
       const duration = Math.round(base * this.faults.slow * (0.5 + this.world.rand()));
       const key = `${group}/${r.name}`;
