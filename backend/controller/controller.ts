@@ -132,6 +132,14 @@ export class Controller {
       },
       takeClaim: (group, epoch) => this.takeClaim(group, epoch),
       learn: (group, epoch) => this.epochs.see(group, epoch),
+      stillCoordinating: () => {
+        this.checkStall(this.deps.clock.now());
+        if (this.stalled !== null) {
+          return this.stalled;
+        }
+        const decider = this.decider();
+        return decider === this.deps.self ? null : `${this.deps.self} no longer decides (${decider} does)`;
+      },
       startBlocked: () => this.startBlocked(),
       onOutcome: deps.onOutcome,
     });

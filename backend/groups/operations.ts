@@ -94,6 +94,8 @@ export interface GroupOperationsDeps {
    * on announced), else why it is refused (a newer claim exists).
    */
   takeClaim: (group: string, epoch: number | undefined) => string | null;
+  /** Null while this server may go on coordinating, else why not (checked before each step). */
+  stillCoordinating?: () => string | null;
   /** A newer epoch learnt from a refusal (see `step`). */
   learn?: (group: string, epoch: number) => void;
   config: () => Pick<ClusterConfig, 'servers' | 'groups'>;
@@ -313,6 +315,12 @@ export class GroupOperations {
   }
 
   private async step(server: string, group: string, action: 'start' | 'stop', request: StepRequest): Promise<Step> {
+    // Checked before every step, not just once per operation: a coordinator paused in the
+    // middle of a move must not carry on as if it still decided.
+    const gone = this.deps.stillCoordinating?.() ?? null;
+    if (gone !== null) {
+      return { server, action, ok: false, detail: gone };
+    }
     const step = await this.stepOnce(server, group, action, request);
     // A decider that restarted knows none of the epochs granted before: the server that
     // refused names the newest one it knows, and the start is asked once more above it.
