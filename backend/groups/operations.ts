@@ -141,20 +141,8 @@ export class GroupOperations {
       this.checkTarget(group, targets[0]);
       const request = { event: options.event ?? 'START', from: options.from, requestedBy: options.requestedBy };
       const steps: Step[] = [];
-      const failed: string[] = [];
-      for (const target of targets) {
-        const step = await this.step(target, name, 'start', {
-          ...request,
-          epoch: this.deps.grant(name),
-          releasing: failed.length > 0 ? [...failed] : undefined,
-        });
-        steps.push(step);
-        failed.push(target);
-        if (step.ok) {
-          return this.outcome(name, 'start', steps, target, undefined, true);
-        }
-      }
-      return this.outcome(name, 'start', steps, null, undefined, false);
+      const started = await this.startOnFirst(name, targets, request, steps);
+      return this.outcome(name, 'start', steps, started, undefined, started !== null);
     });
   }
 
@@ -202,22 +190,39 @@ export class GroupOperations {
       if (!steps[0].ok && !(await this.released(name, from))) {
         return this.outcome(name, 'move', steps, from, `could not stop on ${from}: ${steps[0].detail}`);
       }
-      const failed: string[] = [];
-      for (const target of [...candidates, from]) {
-        const step = await this.step(target, name, 'start', {
-          ...request,
-          epoch: this.deps.grant(name),
-          releasing: failed.length > 0 ? [...failed] : undefined,
-        });
-        steps.push(step);
-        failed.push(target);
-        if (step.ok) {
-          const detail = target === from ? `could not start elsewhere; started again on ${from}` : undefined;
-          return this.outcome(name, 'move', steps, target, detail, target !== from);
-        }
+      const started = await this.startOnFirst(name, [...candidates, from], request, steps);
+      if (started === null) {
+        return this.outcome(name, 'move', steps, null, `group ${name} could not be started anywhere`, false);
       }
-      return this.outcome(name, 'move', steps, null, `group ${name} could not be started anywhere`, false);
+      const detail = started === from ? `could not start elsewhere; started again on ${from}` : undefined;
+      return this.outcome(name, 'move', steps, started, detail, started !== from);
     });
+  }
+
+  /**
+   * Starts the group on the first of `targets` that takes it, each under a new claim and
+   * waiting for the release of those that just failed; the steps are appended to `steps`.
+   */
+  private async startOnFirst(
+    name: string,
+    targets: string[],
+    request: StepRequest,
+    steps: Step[]
+  ): Promise<string | null> {
+    const failed: string[] = [];
+    for (const target of targets) {
+      const step = await this.step(target, name, 'start', {
+        ...request,
+        epoch: this.deps.grant(name),
+        releasing: failed.length > 0 ? [...failed] : undefined,
+      });
+      steps.push(step);
+      if (step.ok) {
+        return target;
+      }
+      failed.push(target);
+    }
+    return null;
   }
 
   /** Stops and starts the group where it runs (a recovery step before failing it over). */
