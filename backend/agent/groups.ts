@@ -66,7 +66,7 @@ export class AgentGroups {
       events.append({ time: clock.wallNow(), server: self, type: 'partition', class: cls, summary, fields });
     };
     this.controller = new Controller({
-      config,
+      config: () => config,
       self,
       clock,
       log,

@@ -47,7 +47,8 @@ export interface ControllerLog {
 }
 
 export interface ControllerDeps {
-  config: ClusterConfig;
+  /** The configuration now running: read at each use, since a new revision applies live. */
+  config: () => ClusterConfig;
   self: string;
   clock: Clock;
   log: ControllerLog;
@@ -84,7 +85,6 @@ export class Controller {
   private readonly claims = new Map<string, number>();
   private readonly lastHolders = new Map<string, string>();
   private readonly givenUp = new Map<string, string>();
-  private readonly position: number;
   private readonly startedAt: number;
   private lastTickAt: number | null = null;
   private deciderSince: { server: string; at: number } | null = null;
@@ -106,10 +106,14 @@ export class Controller {
   private readonly askAgainAt = new Map<string, number>();
   private peersAt: { at: number; peers: MemberPeer[] | null } | null = null;
 
+  /** This server's place in the configured order (claims are numbered from it). */
+  private position(): number {
+    return this.deps.config().servers.findIndex((s) => s.name === this.deps.self);
+  }
+
   constructor(private readonly deps: ControllerDeps) {
     const { config, self, clock } = deps;
-    this.position = config.servers.findIndex((s) => s.name === self);
-    this.autoStartPending = new Set(config.groups.filter((g) => g.autoStart).map((g) => g.name));
+    this.autoStartPending = new Set(config().groups.filter((g) => g.autoStart).map((g) => g.name));
     this.startedAt = clock.now();
     this.guard = new PartitionGuard(config, self, clock, {
       ...deps.guard,
@@ -119,14 +123,14 @@ export class Controller {
     this.operations = new GroupOperations({
       self,
       clock,
-      config: () => config,
+      config,
       placement: () => this.placement(),
       local: deps.local,
       peers: deps.steps,
       // Two heartbeat intervals: the release is sent at once, a lost datagram repeated next round.
-      releaseWaitMs: 2 * config.cluster.heartbeat.intervalMs + 100,
+      releaseWaitMs: () => 2 * config().cluster.heartbeat.intervalMs + 100,
       grant: (group) => {
-        const epoch = nextEpoch(this.epochs.known(group), this.position);
+        const epoch = nextEpoch(this.epochs.known(group), this.position());
         this.epochs.see(group, epoch);
         return epoch;
       },
@@ -169,7 +173,7 @@ export class Controller {
 
   placement(): PlacementInput {
     return {
-      config: this.deps.config,
+      config: this.deps.config(),
       self: this.deps.self,
       local: this.deps.local.list(),
       peers: this.peers() ?? [],
@@ -186,7 +190,7 @@ export class Controller {
   decider(): string {
     const peers = this.peers() ?? [];
     return deciderOf({
-      config: this.deps.config,
+      config: this.deps.config(),
       self: this.deps.self,
       peers,
       silent: this.guard.silentPeers(peers),
@@ -198,7 +202,7 @@ export class Controller {
   mayPetWatchdog(): boolean {
     const held = this.deps.local.held().length > 0;
     const now = this.deps.clock.now();
-    const budget = selfStopDeadlineMs(this.deps.config, this.deps.self);
+    const budget = selfStopDeadlineMs(this.deps.config(), this.deps.self);
     const lostAt = this.guard.lostSince();
     if (held && lostAt !== null && now - lostAt > budget) {
       return false;
@@ -207,11 +211,12 @@ export class Controller {
       return false;
     }
     // A frozen loop pets nothing either: the tick that would notice it is the one that did not run.
-    return this.lastTickAt === null || now - this.lastTickAt <= this.deps.config.cluster.heartbeat.timeoutMs;
+    return this.lastTickAt === null || now - this.lastTickAt <= this.deps.config().cluster.heartbeat.timeoutMs;
   }
 
   tick(): void {
-    const { clock, config, log } = this.deps;
+    const { clock, log } = this.deps;
+    const config = this.deps.config();
     const now = clock.now();
     this.checkStall(now);
     this.lastTickAt = now;
@@ -405,7 +410,7 @@ export class Controller {
         )
         .finally(() => {
           this.asking.delete(group);
-          this.askAgainAt.set(group, this.deps.clock.now() + 5 * this.deps.config.cluster.heartbeat.intervalMs);
+          this.askAgainAt.set(group, this.deps.clock.now() + 5 * this.deps.config().cluster.heartbeat.intervalMs);
           this.announce();
         });
     }
@@ -417,7 +422,8 @@ export class Controller {
    * moment is carried out rather than refused. Resolves with the reason that remains, or ''.
    */
   private async untilDeciding(): Promise<string> {
-    const { clock, config } = this.deps;
+    const { clock } = this.deps;
+    const config = this.deps.config();
     const interval = config.cluster.heartbeat.intervalMs;
     const until = clock.now() + (DECIDER_SETTLE_INTERVALS + 1) * interval + config.cluster.heartbeat.timeoutMs;
     for (;;) {
@@ -438,7 +444,7 @@ export class Controller {
   }
 
   private whyNotDeciding(now: number): string {
-    const interval = this.deps.config.cluster.heartbeat.intervalMs;
+    const interval = this.deps.config().cluster.heartbeat.intervalMs;
     const failure = this.deps.membershipFailure();
     if (failure !== null) {
       return `heartbeats are not running (${failure}): deciding blind could run a group twice`;
@@ -481,7 +487,7 @@ export class Controller {
    * first, then refuses starts for a few intervals while it hears the cluster again.
    */
   private checkStall(now: number): void {
-    const timeout = this.deps.config.cluster.heartbeat.timeoutMs;
+    const timeout = this.deps.config().cluster.heartbeat.timeoutMs;
     if (this.lastTickAt === null || now - this.lastTickAt <= timeout) {
       if (this.stalled !== null && this.releases === 0 && now >= this.rejoinAt) {
         this.stalled = null;
@@ -491,7 +497,7 @@ export class Controller {
     const gap = Math.round(now - this.lastTickAt);
     this.lastTickAt = now;
     this.stalled = `this server was paused for ${gap} ms (more than the heartbeat timeout): rejoining`;
-    this.rejoinAt = now + DECIDER_SETTLE_INTERVALS * this.deps.config.cluster.heartbeat.intervalMs;
+    this.rejoinAt = now + DECIDER_SETTLE_INTERVALS * this.deps.config().cluster.heartbeat.intervalMs;
     this.deciderSince = null;
     this.deps.log.error(
       { gapMs: gap },
@@ -507,7 +513,7 @@ export class Controller {
     void this.release('stall').finally(() => {
       this.rejoinAt = Math.max(
         this.rejoinAt,
-        this.deps.clock.now() + DECIDER_SETTLE_INTERVALS * this.deps.config.cluster.heartbeat.intervalMs
+        this.deps.clock.now() + DECIDER_SETTLE_INTERVALS * this.deps.config().cluster.heartbeat.intervalMs
       );
     });
   }

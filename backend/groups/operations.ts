@@ -103,7 +103,7 @@ export interface GroupOperationsDeps {
   local: LocalGroups;
   peers: GroupPeerTransport;
   /** How long a start waits for the server a group moves from to announce its release. */
-  releaseWaitMs?: number;
+  releaseWaitMs?: () => number;
   /** Why this server must not start groups now (it cannot see its peers), or null. */
   startBlocked?: () => string | null;
   /** Every coordinated operation's outcome, for the audit trail. */
@@ -288,7 +288,7 @@ export class GroupOperations {
   private async awaitRelease(group: string, releasing: ReadonlyArray<string | undefined>): Promise<string[]> {
     const others = () => this.view(group).holders.filter((h) => h !== this.deps.self);
     const clock = this.deps.clock;
-    const deadline = clock.now() + (this.deps.releaseWaitMs ?? 0);
+    const deadline = clock.now() + (this.deps.releaseWaitMs?.() ?? 0);
     let held = others();
     while (held.length > 0 && held.every((h) => releasing.includes(h)) && clock.now() < deadline) {
       await new Promise<void>((r) => clock.setTimer(20, r));

@@ -65,7 +65,6 @@ export function isSilentState(state: ServerState): boolean {
 }
 
 export class PartitionGuard {
-  readonly mode: SettleMode;
   private readonly marks = new Map<string, Mark>();
   private readonly deafSince = new Map<string, number>();
   private evaluatedFor = '';
@@ -82,13 +81,22 @@ export class PartitionGuard {
   private readonly absentSince = new Map<string, number>();
 
   constructor(
-    private readonly config: ClusterConfig,
+    /** The configuration now running: read at each use, since a new revision applies live. */
+    private readonly configNow: () => ClusterConfig,
     private readonly self: string,
     private readonly clock: Clock,
     private readonly host: GuardHost
   ) {
-    this.mode = settleMode(config);
     this.startedAt = clock.now();
+  }
+
+  private get config(): ClusterConfig {
+    return this.configNow();
+  }
+
+  /** How a silent peer's groups may be freed: by fencing, after its watchdog deadline, or not at all. */
+  get mode(): SettleMode {
+    return settleMode(this.config);
   }
 
   /**

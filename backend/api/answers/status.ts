@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { configChange } from './config';
 import { monitorSummary } from './monitors';
 
 const ms = z.nullable(z.number());
@@ -65,8 +66,11 @@ export const clusterStatus = z.object({
   config: z.object({
     revision: z.number(),
     hash: z.string(),
+    /** The revision this agent's subsystems run (equal to `revision` once applied live). */
     runningRevision: z.number(),
     restartRequired: z.boolean(),
+    /** The changes since the agent started that wait for its restart (restartRequired). */
+    restartChanges: z.optional(z.array(configChange)),
     conflicts: z.array(configConflict),
   }),
 });

@@ -95,7 +95,7 @@ export class SimHost {
     });
     const local = new LocalGroups(config.groups, this.name, this.drivers(++this.runs), () => this.clock.wallNow());
     const controller = new Controller({
-      config,
+      config: () => config,
       self: this.name,
       clock: this.clock,
       log: this.world.logger(this.name),
