@@ -158,6 +158,16 @@ export class ClusterMembership {
     return this.heartbeat.timing;
   }
 
+  /** A new revision's `cluster.heartbeat`, applied at once (nothing happens if it is the same). */
+  retime(config: ClusterConfig): void {
+    const before = this.heartbeat.timing;
+    const { intervalMs, timeoutMs } = config.cluster.heartbeat;
+    if (before.intervalMs !== intervalMs || before.timeoutMs !== timeoutMs) {
+      this.heartbeat.retime(config);
+      this.log.info({ intervalMs, timeoutMs, was: before }, 'heartbeat timing changed');
+    }
+  }
+
   /** Why the agent is not ready (the heartbeat worker died), or null. */
   get failed(): string | null {
     return this.failure;

@@ -102,10 +102,11 @@ interface Channel {
 
 export class HeartbeatService extends EventEmitter<HeartbeatServiceEvents> {
   readonly mode: HeartbeatMode;
-  readonly timing: Timing;
+  private currentTiming: Timing;
   readonly topology: Topology;
   private readonly layout: Layout;
   private readonly init: RuntimeInit;
+  private readonly overrides: TimingOverrides | undefined;
   private readonly workerScript: string;
   private readonly stopTimeoutMs: number;
   private channel: Channel | null = null;
@@ -126,7 +127,8 @@ export class HeartbeatService extends EventEmitter<HeartbeatServiceEvents> {
       throw new TypeError('the cluster secret is empty');
     }
     this.topology = resolveTopology(config, self);
-    this.timing = timingFor(config, options.timing);
+    this.currentTiming = timingFor(config, options.timing);
+    this.overrides = options.timing;
     this.layout = makeLayout(this.topology.servers, this.topology.groups);
     this.workerScript = options.workerScript ?? path.join(__dirname, 'worker.js');
     this.stopTimeoutMs = options.stopTimeoutMs ?? 5000;
@@ -148,6 +150,26 @@ export class HeartbeatService extends EventEmitter<HeartbeatServiceEvents> {
       bmc: [],
       mainStallLimitMs: this.mode === 'worker' ? (options.mainStallLimitMs ?? DEFAULT_MAIN_STALL_LIMIT_MS) : null,
     };
+  }
+
+  get timing(): Timing {
+    return this.currentTiming;
+  }
+
+  /**
+   * Applies a new revision's `cluster.heartbeat` live: the runtime sends and judges on the new
+   * timing at once, and a later restart of the runtime starts with it.
+   */
+  retime(config: ClusterConfig): void {
+    const timing = timingFor(config, this.overrides);
+    this.currentTiming = timing;
+    this.init.config = { ...this.init.config, cluster: { ...this.init.config.cluster, heartbeat: config.cluster.heartbeat } };
+    this.channel?.post({ type: 'timing', timing });
+    if (this.aliveTimer !== null) {
+      clearInterval(this.aliveTimer);
+      this.aliveTimer = setInterval(() => this.channel?.post({ type: 'alive' }), timing.intervalMs);
+      this.aliveTimer.unref();
+    }
   }
 
   /**

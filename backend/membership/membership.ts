@@ -69,7 +69,7 @@ const MAX_INCARNATION = (1n << 64n) - 1n;
 
 export class Membership implements TransportSink {
   readonly topology: Topology;
-  readonly timing: Timing;
+  private currentTiming: Timing;
   readonly layout: Layout;
   private readonly transport: Transport;
   private readonly clock: Clock;
@@ -94,7 +94,7 @@ export class Membership implements TransportSink {
 
   constructor(options: MembershipOptions) {
     this.topology = resolveTopology(options.config, options.self);
-    this.timing = timingFor(options.config, options.timing);
+    this.currentTiming = timingFor(options.config, options.timing);
     this.layout = makeLayout(this.topology.servers, this.topology.groups);
     if (options.incarnation < 0n || options.incarnation > MAX_INCARNATION) {
       throw new RangeError('incarnation must be an unsigned 64-bit integer');
@@ -122,6 +122,29 @@ export class Membership implements TransportSink {
       this.updateSummary(options.summary);
     }
     this.transport.attach(this);
+  }
+
+  get timing(): Timing {
+    return this.currentTiming;
+  }
+
+  /**
+   * A new revision changed the heartbeat timing: send on the new interval from now on and
+   * judge every peer by the new timeout at once (a shorter timeout may find a peer down now).
+   */
+  retime(timing: Timing): void {
+    this.currentTiming = timing;
+    this.admission.intervalMs = timing.intervalMs;
+    this.admission.timeoutMs = timing.timeoutMs;
+    if (!this.running) {
+      return;
+    }
+    const now = this.clock.now();
+    this.nextSendAt = Math.min(this.nextSendAt, now + timing.intervalMs);
+    for (const peer of this.peers.values()) {
+      this.evaluate(peer, now);
+    }
+    this.schedule(now);
   }
 
   /** Subscribes to events; returns the unsubscribe function. */
