@@ -80,6 +80,7 @@ export class Agent {
   private restartChanges: ConfigChange[] = [];
   /** Revisions are applied one after the other (a commit and convergence may race). */
   private applying: Promise<unknown> = Promise.resolve();
+  private lastApply?: { revision: number; hash: string; report: Promise<AgentApplyReport> };
   private traps?: AgentTraps;
   private board?: MonitorBoard;
   private tokens?: TokenStore;
@@ -219,7 +220,6 @@ export class Agent {
     // Peers are reached at the addresses of the configuration running here (servers change
     // only at a restart: reconfig/plan.ts); config changes and event queries too.
     const groupPeers = new PeerClient(running, token);
-    const storedPeers = new PeerClient(() => this.stored.config, token);
     this.convergence = this.startConvergence(store, events, token);
     this.groups = new AgentGroups({
       config: running,
@@ -340,7 +340,7 @@ export class Agent {
           monoNow: membership.heartbeat.now(),
           wallNow: this.clock.wallNow(),
         }),
-      peerEvents: (query) => fetchPeerEvents(storedPeers, this.stored.config, self, query),
+      peerEvents: (query) => fetchPeerEvents(groupPeers, running(), self, query),
       configRevision: (revision) =>
         revision === undefined || revision === this.stored.revision ? this.stored : store.get(revision),
     };
@@ -354,8 +354,10 @@ export class Agent {
       self,
       store,
       () => this.stored,
-      () => this.stored.config.servers.map((s) => s.name).filter((n) => n !== self),
-      httpPeerTransport(storedPeers, 3000, (peer, call, f) =>
+      // The servers running here: a revision that changes a server's address or adds one
+      // takes effect at restarts (reconfig/plan.ts), and until then peers listen where they did.
+      () => running().servers.map((s) => s.name).filter((n) => n !== self),
+      httpPeerTransport(groupPeers, 3000, (peer, call, f) =>
         log.warn({ peer, call, reason: f.kind }, `configuration ${call}: ${peer} ${describeFailure(f)}`)
       ),
       (stored, from) => this.adopt(stored, from, events),
@@ -463,6 +465,10 @@ export class Agent {
    * effect here.
    */
   private adopt(stored: StoredRevision, from: string, events: EventLog): Promise<AgentApplyReport> {
+    const last = this.lastApply;
+    if (last && last.revision === stored.revision && last.hash === stored.hash) {
+      return last.report; // a commit after convergence fetched the same revision first
+    }
     const previous = this.stored;
     this.stored = stored;
     this.membership?.updateSummary({ revision: stored.revision, hash: stored.hash });
@@ -470,7 +476,7 @@ export class Agent {
     this.configInfo?.labels(String(stored.revision), stored.hash).set(1);
     const done = this.applying.then(() => this.reconfigure(stored));
     this.applying = done.catch(() => undefined);
-    return done.then((report) => {
+    const report = done.then((report) => {
       const took = report.applied.length + report.atNextStart.length;
       const waits = report.restartRequired.length;
       this.options.log.info(
@@ -488,6 +494,8 @@ export class Agent {
       });
       return report;
     });
+    this.lastApply = { revision: stored.revision, hash: stored.hash, report };
+    return report;
   }
 
   /**

@@ -213,7 +213,8 @@ export class ConfigApplier {
     const current = this.current();
     if (current.revision === revision && current.hash === hash) {
       this.abort(revision, hash);
-      return { stored: current };
+      // adopt() answers with the report of the apply already done (or under way).
+      return { stored: current, report: await this.adopt(current, from) };
     }
     const l = this.lease;
     if (!l || l.revision !== revision || l.hash !== hash || l.expires < this.clock.now()) {
