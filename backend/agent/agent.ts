@@ -356,7 +356,10 @@ export class Agent {
       () => this.stored,
       // The servers running here: a revision that changes a server's address or adds one
       // takes effect at restarts (reconfig/plan.ts), and until then peers listen where they did.
-      () => running().servers.map((s) => s.name).filter((n) => n !== self),
+      () =>
+        running()
+          .servers.map((s) => s.name)
+          .filter((n) => n !== self),
       httpPeerTransport(groupPeers, 3000, (peer, call, f) =>
         log.warn({ peer, call, reason: f.kind }, `configuration ${call}: ${peer} ${describeFailure(f)}`)
       ),

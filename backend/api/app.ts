@@ -66,7 +66,8 @@ export function createApp(ctx: AgentContext, options: ApiOptions): express.Expre
   const viewer = requireRole('viewer');
   app.get(
     '/metrics',
-    (req, res, next) => (options.publicMetrics() ? next() : auth(req, res, (e?: unknown) => (e ? next(e) : viewer(req, res, next)))),
+    (req, res, next) =>
+      options.publicMetrics() ? next() : auth(req, res, (e?: unknown) => (e ? next(e) : viewer(req, res, next))),
     metrics
   );
 

@@ -113,7 +113,11 @@ export class Controller {
 
   constructor(private readonly deps: ControllerDeps) {
     const { config, self, clock } = deps;
-    this.autoStartPending = new Set(config().groups.filter((g) => g.autoStart).map((g) => g.name));
+    this.autoStartPending = new Set(
+      config()
+        .groups.filter((g) => g.autoStart)
+        .map((g) => g.name)
+    );
     this.startedAt = clock.now();
     this.guard = new PartitionGuard(config, self, clock, {
       ...deps.guard,

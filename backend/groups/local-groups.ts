@@ -142,7 +142,12 @@ export class LocalGroups extends EventEmitter<LocalGroupsEvents> {
     } else if (e.next && IDLE.has(e.status.state)) {
       e.group = e.next;
       e.next = undefined;
-      e.status.resources = e.group.resources.map((r) => ({ name: r.name, type: r.type, state: 'offline', detail: null }));
+      e.status.resources = e.group.resources.map((r) => ({
+        name: r.name,
+        type: r.type,
+        state: 'offline',
+        detail: null,
+      }));
     }
   }
 

@@ -163,7 +163,10 @@ export class HeartbeatService extends EventEmitter<HeartbeatServiceEvents> {
   retime(config: ClusterConfig): void {
     const timing = timingFor(config, this.overrides);
     this.currentTiming = timing;
-    this.init.config = { ...this.init.config, cluster: { ...this.init.config.cluster, heartbeat: config.cluster.heartbeat } };
+    this.init.config = {
+      ...this.init.config,
+      cluster: { ...this.init.config.cluster, heartbeat: config.cluster.heartbeat },
+    };
     this.channel?.post({ type: 'timing', timing });
     if (this.aliveTimer !== null) {
       clearInterval(this.aliveTimer);

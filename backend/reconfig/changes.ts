@@ -81,7 +81,11 @@ function diffIndexed(area: Area, a: unknown[], b: unknown[], out: Change[]): voi
     } else if (i >= b.length) {
       out.push({ area, path: `${area}[${i}]`, summary: `${area}[${i}] removed` });
     } else if (!same(a[i], b[i])) {
-      out.push({ area, path: `${area}[${i}]`, summary: `${area}[${i}] changed (${changedFields(a[i], b[i]).join(', ')})` });
+      out.push({
+        area,
+        path: `${area}[${i}]`,
+        summary: `${area}[${i}] changed (${changedFields(a[i], b[i]).join(', ')})`,
+      });
     }
   }
 }

@@ -47,7 +47,10 @@ beforeAll(async () => {
   for (const n of [1, 2, 3]) {
     agents.push(await startAgent(base, `server${n}`));
   }
-  await eventually(async () => ((await status(server1())).servers.every((s) => s.state === 'online') ? true : undefined), 10_000);
+  await eventually(
+    async () => ((await status(server1())).servers.every((s) => s.state === 'online') ? true : undefined),
+    10_000
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -73,15 +76,23 @@ test('a BMCNOTICE monitor added through PUT /config receives traps at once, on e
     server3: ['monitor mrw-new added'],
   });
   for (const a of agents) {
-    expect((await status(a)).config).toMatchObject({ revision: r.body.revision, runningRevision: r.body.revision, restartRequired: false });
+    expect((await status(a)).config).toMatchObject({
+      revision: r.body.revision,
+      runningRevision: r.body.revision,
+      restartRequired: false,
+    });
   }
   // A drive fault PET to server2's new endpoint: its row goes to error, and every agent shows it.
   expect(sendPet(keyword(2), SOURCE).code).toBe(0);
   for (const a of agents) {
-    await eventually(async () => {
-      const m = (await status(a)).monitors.find((x) => x.name === 'mrw-new');
-      return m?.notNormal.some((s) => s.server === 'server2' && s.status === 'error') ? true : undefined;
-    }, 10_000, `mrw-new in error on server2 as ${a.url} sees it`);
+    await eventually(
+      async () => {
+        const m = (await status(a)).monitors.find((x) => x.name === 'mrw-new');
+        return m?.notNormal.some((s) => s.server === 'server2' && s.status === 'error') ? true : undefined;
+      },
+      10_000,
+      `mrw-new in error on server2 as ${a.url} sees it`
+    );
   }
 });
 
@@ -124,7 +135,10 @@ test('a longer heartbeat timeout changes failure detection at once', async () =>
   } finally {
     signal(server3(), 'SIGCONT');
   }
-  await eventually(async () => ((await status(server1())).servers.every((s) => s.state === 'online') ? true : undefined), 15_000);
+  await eventually(
+    async () => ((await status(server1())).servers.every((s) => s.state === 'online') ? true : undefined),
+    15_000
+  );
 });
 
 test('a token added through the configuration is accepted at once', async () => {
@@ -150,7 +164,9 @@ test('a change that needs a restart is named by every agent and in status; undon
   }
   const s = await status(server2());
   expect(s.config).toMatchObject({ runningRevision: r.body.revision, restartRequired: true });
-  expect(s.config.restartChanges).toEqual([{ area: 'servers', path: 'servers[2]', summary: 'server server3 changed (api)' }]);
+  expect(s.config.restartChanges).toEqual([
+    { area: 'servers', path: 'servers[2]', summary: 'server server3 changed (api)' },
+  ]);
   // The agents still reach server3 where it listens: nothing moved.
   expect((await server3().request('GET', '/api/v1/status', undefined, server3().tokens.viewer)).status).toBe(200);
   const back = await change((c) => {

@@ -49,7 +49,7 @@ function cluster() {
         return { server: name, revision: s.revision, applied: [], atNextStart: [], restartRequired: [] };
       },
       undefined,
-      (config) => (unfit.get(name)?.(config) ?? null)
+      (config) => unfit.get(name)?.(config) ?? null
     );
     nodes.set(name, { applier, store, adopted });
   }

@@ -126,7 +126,10 @@ describe('a new configuration revision', () => {
     await local.start('web', 'START');
     const web = config.groups[0];
     const db = config.groups[1];
-    const changedWeb = { ...web, resources: web.resources.filter((r) => r.name !== 'data').map((r) => ({ ...r, dependsOn: [] })) };
+    const changedWeb = {
+      ...web,
+      resources: web.resources.filter((r) => r.name !== 'data').map((r) => ({ ...r, dependsOn: [] })),
+    };
     const changedDb = { ...db, resources: [...db.resources, { ...db.resources[0], name: 'db-extra' }] };
     const extra = { ...db, name: 'extra' };
     local.reconfigure([changedWeb, changedDb, extra]);

@@ -32,7 +32,11 @@ describe('diffConfig', () => {
       summary: `cluster.heartbeat.timeoutMs ${a.cluster.heartbeat.timeoutMs} -> ${b.cluster.heartbeat.timeoutMs}`,
     });
     expect(changes).toContainEqual(
-      expect.objectContaining({ area: 'monitors', summary: 'monitor extra added', item: { name: 'extra', kind: 'added' } })
+      expect.objectContaining({
+        area: 'monitors',
+        summary: 'monitor extra added',
+        item: { name: 'extra', kind: 'added' },
+      })
     );
     expect(changes).toContainEqual(
       expect.objectContaining({ area: 'groups', path: 'groups[0]', summary: `group ${a.groups[0].name} removed` })
@@ -58,7 +62,11 @@ describe('planReconfiguration', () => {
     expect(plan.effective.monitors).toEqual(next.monitors);
     expect(plan.report.applied.map((c) => c.area)).toEqual(['monitors']);
     expect(plan.report.restartRequired).toEqual([
-      expect.objectContaining({ area: 'servers', path: 'servers[1]', summary: `server ${boot.servers[1].name} changed (api)` }),
+      expect.objectContaining({
+        area: 'servers',
+        path: 'servers[1]',
+        summary: `server ${boot.servers[1].name} changed (api)`,
+      }),
     ]);
   });
 
@@ -75,7 +83,10 @@ describe('planReconfiguration', () => {
     next.groups = [next.groups[0]];
     const plan = planReconfiguration({ boot, running: boot, next, held: held([g0, g1]) });
     expect(plan.report.atNextStart).toEqual([
-      expect.objectContaining({ area: 'groups', summary: expect.stringContaining(`group ${g0} changed (autoFailback)`) }),
+      expect.objectContaining({
+        area: 'groups',
+        summary: expect.stringContaining(`group ${g0} changed (autoFailback)`),
+      }),
     ]);
     expect(plan.report.applied).toEqual([
       expect.objectContaining({ area: 'groups', summary: `group ${g1} removed: stopped here` }),
