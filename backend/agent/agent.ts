@@ -63,6 +63,8 @@ export interface AgentOptions {
    * the agent stops it (groups first) and exits. Without it the agent only stops.
    */
   onExitRequest?: (reason: string) => void;
+  /** POST /agent/restart: whoever runs the agent stops it and starts it again (cli/commands/agent.ts). */
+  onRestartRequest?: (reason: string) => void;
 }
 
 export class Agent {
@@ -317,6 +319,13 @@ export class Agent {
           return refused;
         },
       },
+      restart: this.options.onRestartRequest
+        ? (reason) => {
+            log.warn({ reason }, 'agent restarting');
+            this.options.onRestartRequest!(reason);
+            return true;
+          }
+        : undefined,
       ready: () => {
         const failed = membership.failed;
         return failed === null ? { ready: true, reasons: [] } : { ready: false, reasons: [failed] };
@@ -522,6 +531,8 @@ export class Agent {
     const users = this.scriptUsers(next);
     this.scriptUserMap = new Map([...this.scriptUserMap, ...users]);
     const drivers = createDrivers(withoutSecrets(next, withoutSecrets(previous)), this.scriptUserMap);
+    // Heartbeats first: a group added must have its bit before it can be announced held.
+    this.membership?.retime(next);
     this.groups?.reconfigure(() => {
       this.running = { ...stored, config: next };
     }, drivers);
@@ -529,7 +540,6 @@ export class Agent {
     this.restartChanges = plan.report.restartRequired;
     this.board?.reconfigure(next.monitors.map((m) => ({ name: m.name, servers: monitoredServers(next, m) })));
     this.watch?.setMonitors(userModeMonitors(next, self));
-    this.membership?.retime(next);
     this.tokens?.replace(this.loadTokens(next));
     try {
       await this.traps?.reconfigure(previous, next);

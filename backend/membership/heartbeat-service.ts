@@ -104,7 +104,7 @@ export class HeartbeatService extends EventEmitter<HeartbeatServiceEvents> {
   readonly mode: HeartbeatMode;
   private currentTiming: Timing;
   readonly topology: Topology;
-  private readonly layout: Layout;
+  private layout: Layout;
   private readonly init: RuntimeInit;
   private readonly overrides: TimingOverrides | undefined;
   private readonly workerScript: string;
@@ -157,10 +157,19 @@ export class HeartbeatService extends EventEmitter<HeartbeatServiceEvents> {
   }
 
   /**
-   * Applies a new revision's `cluster.heartbeat` live: the runtime sends and judges on the new
-   * timing at once, and a later restart of the runtime starts with it.
+   * Applies a new revision live: its `cluster.heartbeat` (the runtime sends and judges on the
+   * new timing at once) and its group list (the layout held groups are announced over); a
+   * later restart of the runtime starts with both.
    */
   retime(config: ClusterConfig): void {
+    const groups = config.groups.map((g) => g.name);
+    if (String(groups) !== String(this.layout.groups)) {
+      this.layout = makeLayout(this.topology.servers, groups);
+      const kept = this.init.summary.groups.filter((g) => this.layout.groupIndex.has(g));
+      this.init.summary = { ...this.init.summary, groups: kept };
+      this.init.config = { ...this.init.config, groups: config.groups };
+      this.channel?.post({ type: 'layout', groups });
+    }
     const timing = timingFor(config, this.overrides);
     this.currentTiming = timing;
     this.init.config = {
@@ -236,6 +245,11 @@ export class HeartbeatService extends EventEmitter<HeartbeatServiceEvents> {
     this.channel = null;
     this.stopping = false;
     this.waiters = [];
+  }
+
+  /** Whether `group` is in the layout heartbeats announce held groups over. */
+  announces(group: string): boolean {
+    return this.layout.groupIndex.has(group);
   }
 
   /** What to advertise from now on. Throws TypeError on groups not in the configuration. */

@@ -70,7 +70,7 @@ const MAX_INCARNATION = (1n << 64n) - 1n;
 export class Membership implements TransportSink {
   readonly topology: Topology;
   private currentTiming: Timing;
-  readonly layout: Layout;
+  private currentLayout: Layout;
   private readonly transport: Transport;
   private readonly clock: Clock;
   private readonly admission: AdmissionContext;
@@ -95,7 +95,7 @@ export class Membership implements TransportSink {
   constructor(options: MembershipOptions) {
     this.topology = resolveTopology(options.config, options.self);
     this.currentTiming = timingFor(options.config, options.timing);
-    this.layout = makeLayout(this.topology.servers, this.topology.groups);
+    this.currentLayout = makeLayout(this.topology.servers, this.topology.groups);
     if (options.incarnation < 0n || options.incarnation > MAX_INCARNATION) {
       throw new RangeError('incarnation must be an unsigned 64-bit integer');
     }
@@ -126,6 +126,23 @@ export class Membership implements TransportSink {
 
   get timing(): Timing {
     return this.currentTiming;
+  }
+
+  get layout(): Layout {
+    return this.currentLayout;
+  }
+
+  /**
+   * A new revision's group list: held groups travel as a bitmap over it, and peers read our
+   * summaries only once their layout is the same (until then they count our groups as unknown,
+   * which blocks starting them: layout.ts). Held groups the new list lacks are no longer
+   * announced; no peer with the same layout can start them, as it has no such group either.
+   */
+  relayout(groups: string[]): void {
+    this.currentLayout = makeLayout(this.topology.servers, groups);
+    const kept = this.summary.groups.filter((g) => this.currentLayout.groupIndex.has(g));
+    const epochs = Object.fromEntries(Object.entries(this.summary.epochs ?? {}).filter(([g]) => kept.includes(g)));
+    this.summary = { ...this.summary, groups: kept, epochs };
   }
 
   /**

@@ -28,6 +28,8 @@ export type ToRuntime =
   | { type: 'alive' }
   /** A new configuration revision changed the heartbeat timing (applied live). */
   | { type: 'timing'; timing: Timing }
+  /** A new revision changed the group list (the bitmap layout of held groups). */
+  | { type: 'layout'; groups: string[] }
   | { type: 'stop' };
 
 export type FromRuntime =

@@ -112,6 +112,9 @@ export class HeartbeatRuntime {
           this.core.retime(m.timing);
           this.restartReports(m.timing.intervalMs);
           break;
+        case 'layout':
+          this.core.relayout(m.groups);
+          break;
         case 'stop':
           void this.stop();
           break;

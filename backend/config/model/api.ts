@@ -53,9 +53,11 @@ export const api = z
       })
       .optional()
       .meta({ description: 'Serve HTTPS instead of HTTP.' }),
-    maxEventStreams: count(1, MAX_EVENT_STREAMS_LIMIT, 'Open `GET /events/stream` connections at most; more are refused (503).').default(
-      100
-    ),
+    maxEventStreams: count(
+      1,
+      MAX_EVENT_STREAMS_LIMIT,
+      'Open `GET /events/stream` connections at most; more are refused (503).'
+    ).default(100),
     publicMetrics: z.boolean().default(false).meta({
       description: 'Serve /metrics without a token (for scrapers that cannot send one). Off by default.',
     }),
