@@ -238,6 +238,7 @@ export class Agent {
         await announceLeaving(groupPeers, running(), self, incarnation);
       },
       watchdogDevice: this.options.watchdogDevice,
+      lastDefinition: (group) => lastDefinition(store, group),
       clock: this.clock,
     });
     const groups = this.groups;
@@ -643,4 +644,15 @@ function describeReport(r: Omit<AgentApplyReport, 'server' | 'revision'>): strin
     parts.push(`${r.restartRequired.length} after a restart (${r.restartRequired.map((c) => c.summary).join('; ')})`);
   }
   return parts.join(', ');
+}
+
+/** A group's definition in the newest kept revision that has it. */
+function lastDefinition(store: ConfigStore, group: string) {
+  for (const meta of store.history()) {
+    const g = store.get(meta.revision)?.config.groups.find((x) => x.name === group);
+    if (g) {
+      return g;
+    }
+  }
+  return undefined;
 }

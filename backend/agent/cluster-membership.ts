@@ -191,12 +191,8 @@ export class ClusterMembership {
   /** What heartbeats advertise: this agent's configuration revision and hash, and the groups it holds. */
   updateSummary(change: Partial<LocalSummary>): void {
     this.summary = { ...this.summary, ...change };
-    // Only groups of the running revision travel (HeartbeatService.retime): one removed by a
-    // new revision while it still stops here has no bit, and no peer that has the same
-    // revision can start it (it has no such group).
-    const groups = this.summary.groups.filter((g) => this.heartbeat.announces(g));
-    const epochs = Object.fromEntries(Object.entries(this.summary.epochs ?? {}).filter(([g]) => groups.includes(g)));
-    this.heartbeat.updateSummary({ ...this.summary, groups, epochs });
+    // Only groups of the running revision travel (layout.ts restrictToLayout).
+    this.heartbeat.updateSummary(this.heartbeat.announceable(this.summary));
   }
 
   /**

@@ -6,7 +6,7 @@
  */
 import type { Registry } from 'prom-client';
 import { fenceActionFromConfig } from '../bmc';
-import type { ClusterConfig } from '../config/model';
+import type { ClusterConfig, Group } from '../config/model';
 import { Controller } from '../controller/controller';
 import { memberPeers } from '../controller/peers';
 import type { EventLog } from '../events/event-log';
@@ -36,6 +36,11 @@ export interface AgentGroupsOptions {
   forward: (decider: string, request: GroupRequest) => Promise<Outcome>;
   /** Tells the peers this agent is leaving cleanly (its groups are stopped). */
   announceLeaving: (incarnation: string) => Promise<void>;
+  /**
+   * Where a group no longer configured was last defined (the newest kept revision that has
+   * it), to stop what the previous run left of it (HeldFile.orphans).
+   */
+  lastDefinition?: (group: string) => Group | undefined;
   /** Overrides `watchdog.device` of the configuration (lifeline agent --watchdog-device). */
   watchdogDevice?: string;
   clock?: Clock;
@@ -48,6 +53,8 @@ export class AgentGroups {
   private readonly watchdog: WatchdogDevice | null;
   private timers: NodeJS.Timeout[] = [];
   private ticker: NodeJS.Timeout | null = null;
+  /** Groups the previous run held that the running revision no longer has. */
+  private readonly orphans: Group[];
   private releasing: Promise<void> | null = null;
   private readonly clock: Clock;
 
@@ -56,8 +63,13 @@ export class AgentGroups {
     const boot = config();
     const clock = options.clock ?? systemClock;
     this.clock = clock;
-    this.local = new LocalGroups(boot.groups, self, options.drivers, () => clock.wallNow());
     this.heldFile = new HeldFile(options.stateDir, (m) => log.warn(m));
+    const configured = boot.groups.map((g) => g.name);
+    this.orphans = this.heldFile
+      .orphans(configured)
+      .flatMap((name) => options.lastDefinition?.(name) ?? [])
+      .filter((g) => !configured.includes(g.name));
+    this.local = new LocalGroups([...boot.groups, ...this.orphans], self, options.drivers, () => clock.wallNow());
     const w = boot.watchdog; // restart-only (reconfig/plan.ts)
     this.watchdog = w ? new WatchdogDevice(options.watchdogDevice ?? w.device, w.timeoutMs) : null;
     const record = (
@@ -128,11 +140,12 @@ export class AgentGroups {
    */
   start(): void {
     const leftovers = this.heldFile.read(this.options.config().groups.map((g) => g.name));
+    const orphans = this.orphans.map((g) => g.name);
     this.releasing = (async () => {
       // All at once: each is `stopping` (announced as held) from this instant until it is
       // stopped; released one after the other, the later ones would look free meanwhile.
       await Promise.all(
-        leftovers.map(async (group) => {
+        [...leftovers, ...orphans].map(async (group) => {
           this.options.log.warn(
             { group },
             'the previous run of the agent held this group: stopping its resources first'
@@ -141,6 +154,8 @@ export class AgentGroups {
           this.options.log[r.ok ? 'info' : 'error']({ group, detail: r.detail }, 'group left by the previous run');
         })
       );
+      // Orphans are forgotten now that they are stopped (one whose stop failed stays, held).
+      this.local.reconfigure(this.options.config().groups);
       this.controller.begin(leftovers);
     })();
     if (this.watchdog) {

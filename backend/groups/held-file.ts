@@ -46,6 +46,21 @@ export class HeldFile {
     }
   }
 
+  /**
+   * Groups the previous run held that are no longer configured (a revision removed them
+   * while they were held, and the agent stopped before they were): their resources may
+   * still run, and only a stop with their last definition takes them down.
+   */
+  orphans(configured: string[]): string[] {
+    let list: unknown;
+    try {
+      list = JSON.parse(fs.readFileSync(this.file, 'utf8'));
+    } catch {
+      return []; // read() has said why
+    }
+    return Array.isArray(list) ? list.filter((g): g is string => typeof g === 'string' && !configured.includes(g)) : [];
+  }
+
   write(groups: string[]): void {
     const text = JSON.stringify([...groups].sort());
     if (text === this.last) {

@@ -21,7 +21,7 @@ import { Worker } from 'node:worker_threads';
 import { monotonicNow } from '../time/clock';
 import { fromWallTime } from '../time/wall';
 import { newIncarnation } from './incarnation';
-import { checkSummary, makeLayout, type Layout } from './layout';
+import { checkSummary, makeLayout, restrictToLayout, type Layout } from './layout';
 import type { FromRuntime, RuntimeInit, ToRuntime } from './protocol';
 import { HeartbeatRuntime } from './runtime';
 import { timingFor, type Timing, type TimingOverrides } from './timing';
@@ -165,8 +165,7 @@ export class HeartbeatService extends EventEmitter<HeartbeatServiceEvents> {
     const groups = config.groups.map((g) => g.name);
     if (String(groups) !== String(this.layout.groups)) {
       this.layout = makeLayout(this.topology.servers, groups);
-      const kept = this.init.summary.groups.filter((g) => this.layout.groupIndex.has(g));
-      this.init.summary = { ...this.init.summary, groups: kept };
+      this.init.summary = restrictToLayout(this.init.summary, this.layout);
       this.init.config = { ...this.init.config, groups: config.groups };
       this.channel?.post({ type: 'layout', groups });
     }
@@ -247,9 +246,9 @@ export class HeartbeatService extends EventEmitter<HeartbeatServiceEvents> {
     this.waiters = [];
   }
 
-  /** Whether `group` is in the layout heartbeats announce held groups over. */
-  announces(group: string): boolean {
-    return this.layout.groupIndex.has(group);
+  /** The part of `summary` the current layout can announce (layout.ts restrictToLayout). */
+  announceable(summary: LocalSummary): LocalSummary {
+    return restrictToLayout(summary, this.layout);
   }
 
   /** What to advertise from now on. Throws TypeError on groups not in the configuration. */

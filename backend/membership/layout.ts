@@ -83,3 +83,14 @@ export function checkSummary(summary: LocalSummary, layout: Layout): string | nu
   }
   return null;
 }
+
+/**
+ * `summary` with only the groups the layout has a bit for. A revision that removes a group
+ * held here (still stopping) leaves it without one: no peer with the same layout can start
+ * it, as it has no such group either, and peers with another layout read nothing of ours.
+ */
+export function restrictToLayout(summary: LocalSummary, layout: Layout): LocalSummary {
+  const groups = summary.groups.filter((g) => layout.groupIndex.has(g));
+  const epochs = summary.epochs && Object.fromEntries(Object.entries(summary.epochs).filter(([g]) => groups.includes(g)));
+  return { ...summary, groups, ...(epochs ? { epochs } : {}) };
+}

@@ -20,7 +20,7 @@
 import { admit, type AdmissionContext } from './admission';
 import type { Clock, Timer } from '../time/clock';
 import { encodeHeartbeat, heartbeatKey, type Heartbeat } from './codec';
-import { checkSummary, fromBitmap, makeLayout, toBitmap, type Layout } from './layout';
+import { checkSummary, fromBitmap, makeLayout, restrictToLayout, toBitmap, type Layout } from './layout';
 import { PathTracker } from './path';
 import { Peer } from './peer';
 import { timingFor, type Timing, type TimingOverrides } from './timing';
@@ -140,9 +140,7 @@ export class Membership implements TransportSink {
    */
   relayout(groups: string[]): void {
     this.currentLayout = makeLayout(this.topology.servers, groups);
-    const kept = this.summary.groups.filter((g) => this.currentLayout.groupIndex.has(g));
-    const epochs = Object.fromEntries(Object.entries(this.summary.epochs ?? {}).filter(([g]) => kept.includes(g)));
-    this.summary = { ...this.summary, groups: kept, epochs };
+    this.summary = restrictToLayout(this.summary, this.currentLayout);
   }
 
   /**

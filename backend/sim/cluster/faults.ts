@@ -21,7 +21,12 @@ export type Fault =
   | { kind: 'fail-start'; host: string; group: string }
   | { kind: 'fail-stop'; host: string; group: string }
   | { kind: 'slow'; host: string; factor: number }
-  | { kind: 'requests'; requests: Array<{ via: string; request: GroupRequest }> };
+  | { kind: 'requests'; requests: Array<{ via: string; request: GroupRequest }> }
+  // A configuration revision applied live on every agent, each at its own moment within
+  // skewMs (the two-phase commit reaching them one by one; down or paused agents take it
+  // when they run again): the groups in `without` removed, those in `longer` with 3x the
+  // resource timeouts (their scripts run longer too). The heal applies the initial one again.
+  | { kind: 'revision'; without: string[]; longer: string[]; skewMs: number };
 
 export interface RequestRecord {
   at: number;
@@ -89,6 +94,23 @@ export function inject(world: World, f: Fault, requests: RequestRecord[]): void 
     case 'slow':
       world.host(f.host).faults.slow = f.factor;
       return;
+    case 'revision': {
+      const next = {
+        ...world.config,
+        groups: world.config.groups
+          .filter((g) => !f.without.includes(g.name))
+          .map((g) =>
+            f.longer.includes(g.name)
+              ? { ...g, resources: g.resources.map((r) => (r.type === 'exec' ? { ...r, timeoutMs: r.timeoutMs * 3 } : r)) }
+              : g
+          ),
+      };
+      const number = ++world.revisions;
+      for (const h of world.allHosts()) {
+        world.clock.setTimer(Math.floor(world.rand() * f.skewMs), () => h.receiveRevision(next, number));
+      }
+      return;
+    }
     case 'requests':
       for (const r of f.requests) {
         const record: RequestRecord = { at: world.clock.now(), via: r.via, request: r.request };
@@ -114,6 +136,7 @@ export function inject(world: World, f: Fault, requests: RequestRecord[]): void 
 /** Heals everything: links, BMCs, scripts; powers hosts on and restarts killed agents. */
 export function healAll(world: World): void {
   world.note('fault', 'heal all');
+  const initial = ++world.revisions;
   world.net.healAll();
   for (const h of world.allHosts()) {
     h.bmcReachable = true;
@@ -124,6 +147,7 @@ export function healAll(world: World): void {
     if (h.clock.isPaused()) {
       h.clock.resume();
     }
+    h.receiveRevision(world.config, initial); // the initial configuration, as a new revision
     if (h.power === 'off') {
       h.powerOn();
     } else if (h.stopping) {

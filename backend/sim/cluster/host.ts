@@ -15,6 +15,7 @@ import { refusalStatus } from '../../api/refusals';
 import { OperationError } from '../../groups/operations';
 import type { ActionResult } from '../../groups/resources/types';
 import { Membership } from '../../membership';
+import { restrictToLayout } from '../../membership/layout';
 import type { Timer } from '../../time/clock';
 import { HostClock } from './host-clock';
 import type { World } from './world';
@@ -63,8 +64,52 @@ export class SimHost {
     this.clock = new HostClock(world.clock);
   }
 
+  /**
+   * The revision this host's agent runs (its store: it survives crashes). A new revision is
+   * applied live as the agent does (agent.ts reconfigure: heartbeat group list, local groups,
+   * controller); an agent that is down or paused takes it when it runs again, as convergence
+   * would bring it.
+   */
+  private revision: ClusterConfig | null = null;
+  private pendingRevision: ClusterConfig | null = null;
+  private revisionNumber = 1;
+
   get config(): ClusterConfig {
-    return this.world.config;
+    return this.revision ?? this.world.config;
+  }
+
+  /** A new revision reaches this host's agent now (or when it runs again). */
+  applyRevision(next: ClusterConfig): void {
+    const c = this.controller;
+    if (!c || !this.core || !this.local || this.clock.isPaused()) {
+      this.pendingRevision = next;
+      return;
+    }
+    this.pendingRevision = null;
+    const previous = this.config;
+    this.world.note(this.name, `revision ${this.revisionNumber}: groups ${next.groups.map((g) => g.name).join(', ')}`);
+    this.core.relayout(next.groups.map((g) => g.name));
+    c.beforeReconfigure();
+    this.revision = next;
+    this.local.reconfigure(next.groups);
+    c.reconfigured(previous);
+  }
+
+  /**
+   * The revision is committed: stored at once (an agent that is down starts with it), applied
+   * by the running agent when it runs (at once, or after SIGCONT).
+   */
+  receiveRevision(next: ClusterConfig, number: number): void {
+    if (number <= this.revisionNumber) {
+      return; // an older revision arriving late: the store refuses it
+    }
+    this.revisionNumber = number;
+    this.pendingRevision = next;
+    this.clock.deliver(() => {
+      if (this.pendingRevision === next) {
+        this.applyRevision(next);
+      }
+    });
   }
 
   /** Starts the agent (boot or restart after a crash). */
@@ -73,7 +118,15 @@ export class SimHost {
       return;
     }
     this.agentUp = true;
+    if (this.pendingRevision) {
+      this.revision = this.pendingRevision; // stored before the restart: the agent starts with it
+      this.pendingRevision = null;
+    }
     const { config, world } = this;
+    const configured = config.groups.map((g) => g.name);
+    // Held by the previous run but removed by a revision since: stopped with their last
+    // definition (the agent finds it in its store's history; here, the initial configuration).
+    const orphans = world.config.groups.filter((g) => this.heldFile.includes(g.name) && !configured.includes(g.name));
     const position = config.servers.findIndex((s) => s.name === this.name);
     const net = world.net.transport(this.name);
     const core = new Membership({
@@ -81,8 +134,9 @@ export class SimHost {
       self: this.name,
       secret: SECRET,
       incarnation: BigInt(1 + position + 100 * ++this.incarnation),
-      // What the previous run left held is announced from the first heartbeat (as the agent does).
-      summary: { revision: 1, hash: '', groups: [...this.heldFile] },
+      // What the previous run left held is announced from the first heartbeat (as the agent
+      // does); groups the revision no longer has cannot be (no bit in the layout).
+      summary: { revision: 1, hash: '', groups: this.heldFile.filter((g) => configured.includes(g)) },
       clock: this.clock,
       transport: {
         attach: (sink) =>
@@ -93,9 +147,11 @@ export class SimHost {
         send: (ic, peer, packet) => net.send(ic, peer, packet),
       },
     });
-    const local = new LocalGroups(config.groups, this.name, this.drivers(++this.runs), () => this.clock.wallNow());
+    const local = new LocalGroups([...config.groups, ...orphans], this.name, this.drivers(++this.runs), () =>
+      this.clock.wallNow()
+    );
     const controller = new Controller({
-      config: () => config,
+      config: () => this.config,
       self: this.name,
       clock: this.clock,
       log: this.world.logger(this.name),
@@ -152,7 +208,7 @@ export class SimHost {
         ),
       announce: (groups, epochs, remember) => {
         this.heldFile = [...remember];
-        core.updateSummary({ revision: 1, hash: '', groups, epochs });
+        core.updateSummary(restrictToLayout({ revision: 1, hash: '', groups, epochs }, core.layout));
       },
     });
     this.core = core;
@@ -187,7 +243,8 @@ export class SimHost {
         )
       );
       if (this.local === local) {
-        controller.begin(leftovers);
+        local.reconfigure(this.config.groups); // the orphans, now stopped, are forgotten
+        controller.begin(leftovers.filter((g) => this.config.groups.some((x) => x.name === g)));
       }
     })();
   }
@@ -269,7 +326,7 @@ export class SimHost {
 
   /** Whether every resource of `group` runs here (the group is fully online). */
   fullyActive(group: string): boolean {
-    const g = this.config.groups.find((x) => x.name === group)!;
+    const g = this.world.config.groups.find((x) => x.name === group)!;
     return g.resources.every((r) => this.running.has(`${group}/${r.name}`));
   }
 

@@ -160,6 +160,31 @@ export const SCENARIOS: Record<string, Scenario> = {
     healAt: 12_000,
     boundMs: BOUND_MS,
   })),
+  // Live reconfiguration: a revision removes the running group, the next one adds it back
+  // while the holder is still stopping it (slow scripts), each reaching the agents at its own
+  // moment: the group never runs twice and is back on one server.
+  ...modeScenarios('revision-remove-readd', (mode) => ({
+    setup: three(mode, 2),
+    faults: [
+      { at: 2000, fault: { kind: 'slow', host: 'server1', factor: 8 } },
+      { at: 3000, fault: { kind: 'revision', without: ['g0'], longer: ['g1'], skewMs: 300 } },
+      { at: 4000, fault: { kind: 'revision', without: [], longer: [], skewMs: 300 } },
+    ],
+    healAt: 9000,
+    boundMs: BOUND_MS,
+    checks: [{ at: 8000, check: (w) => expectOn(w, 'g0', ['server1'], 'after the revisions') }],
+  })),
+  // The holder is cut off, then a revision removes its group on the other side only: at the
+  // heal, the initial revision adds it back everywhere and it runs on one server.
+  ...modeScenarios('revision-while-partitioned', (mode) => ({
+    setup: three(mode, 2),
+    faults: [
+      { at: 3000, fault: { kind: 'partition', side: ['server1'] } },
+      { at: 3500, fault: { kind: 'revision', without: ['g0'], longer: ['g1'], skewMs: 100 } },
+    ],
+    healAt: 12_000,
+    boundMs: BOUND_MS,
+  })),
   // A storm of recovery requests for one error, through every agent at once: one move.
   'trap-storm': {
     name: 'trap-storm',
@@ -260,6 +285,20 @@ export function randomScenario(seed: number): Scenario {
         fault = { kind, host };
     }
     faults.push({ at, fault });
+  }
+  // Revisions on a stream of their own, so the other faults of a seed stay what they were.
+  const revRand = prng(seed ^ 0x4e71);
+  const revisions = revRand() < 0.3 ? randInt(revRand, 1, 3) : 0;
+  for (let i = 0; i < revisions; i++) {
+    faults.push({
+      at: randInt(revRand, 2000, 30_000),
+      fault: {
+        kind: 'revision',
+        without: groupNames.filter(() => revRand() < 0.4),
+        longer: groupNames.filter(() => revRand() < 0.3),
+        skewMs: randInt(revRand, 0, 500),
+      },
+    });
   }
   return {
     name: `random(${servers} servers, ${groups} groups, ${mode})`,

@@ -36,6 +36,8 @@ export class World {
   readonly truth: Truth;
   readonly rand: () => number;
   readonly notes: string[] = [];
+  /** Configuration revisions committed so far (faults.ts 'revision'); 1 is the initial one. */
+  revisions = 1;
   private readonly hosts = new Map<string, SimHost>();
 
   constructor(private readonly options: WorldOptions) {
