@@ -100,9 +100,9 @@ export class AgentGroups {
         powerDown: powerDownHost,
         record,
       },
-      announce: (groups, epochs, remember) => {
+      announce: (groups, epochs, remember, desired) => {
         this.heldFile.write(remember);
-        membership.updateSummary({ groups, epochs });
+        membership.updateSummary({ groups, epochs, desired });
       },
       onOutcome: (o, requestedBy) =>
         events.append({

@@ -16,6 +16,7 @@ export function memberPeers(snapshot: Pick<MembershipSnapshot, 'peers'> | null):
       lastHeardAt: heard.length > 0 ? Math.max(...heard) : null,
       holds: p.summary?.groups ?? null,
       epochs: p.summary?.epochs ?? null,
+      desired: p.summary?.desired ?? null,
       version: p.summary?.version,
     };
   });

@@ -81,5 +81,9 @@ export function checkSummary(summary: LocalSummary, layout: Layout): string | nu
   if (unknown.length > 0) {
     return `groups not in the configuration: ${unknown.join(', ')}`;
   }
+  const d = summary.desired;
+  if (d !== undefined && (!Number.isInteger(d.revision) || d.revision < 0 || d.revision > 0xffffffff)) {
+    return `desired revision must be an integer in 0..4294967295, got ${String(d.revision)}`;
+  }
   return null;
 }

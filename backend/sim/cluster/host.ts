@@ -150,9 +150,9 @@ export class SimHost {
           this.name,
           `${o.operation} of ${o.group} (by ${by}): ${o.ok ? 'done' : 'failed'}, on ${o.server ?? 'nothing'}; ${o.steps.map((x) => `${x.action}@${x.server}:${x.ok ? 'ok' : x.detail}`).join(', ')}`
         ),
-      announce: (groups, epochs, remember) => {
+      announce: (groups, epochs, remember, desired) => {
         this.heldFile = [...remember];
-        core.updateSummary({ revision: 1, hash: '', groups, epochs });
+        core.updateSummary({ revision: 1, hash: '', groups, epochs, desired });
       },
     });
     this.core = core;

@@ -1,0 +1,71 @@
+/**
+ * The cluster's desired state: which groups should be running. Automatic groups should,
+ * unless an operator stopped them; other groups should once an operator started them. The
+ * operators' word is the only part that is not in the configuration, so it travels in
+ * every heartbeat (membership codec, version 3) as a revision and two group lists, and every
+ * agent keeps the newest revision it has heard. Whichever server decides therefore knows
+ * what should run, even when the server that stopped a group (a partition loser, a stalled
+ * or killed agent, a move that failed halfway) is gone: a wanted group that runs nowhere is
+ * started again through the normal claim path (controller.ts).
+ *
+ * Revisions are numbered like claim epochs (claims.ts): only the decider changes the state,
+ * each change is above every revision it has heard, and the low bits carry its position, so
+ * two deciders across a view change never issue the same revision; the newer one wins.
+ */
+import type { ClusterConfig } from '../config/model';
+import type { DesiredSummary } from '../membership';
+import { nextEpoch } from './claims';
+
+/**
+ * `revision` 0: no operator has decided anything yet (the configuration alone says what
+ * runs); `stopped`: groups an operator stopped (automatic or not), they stay stopped;
+ * `started`: groups an operator started, they should run even if not automatic.
+ */
+export type DesiredState = DesiredSummary;
+
+export const CONFIGURED: DesiredState = { revision: 0, stopped: [], started: [] };
+
+/** The groups that should run now: automatic ones not stopped by an operator, and those an operator started. */
+export function wantedGroups(config: Pick<ClusterConfig, 'groups'>, state: DesiredState): string[] {
+  const stopped = new Set(state.stopped);
+  const started = new Set(state.started);
+  return config.groups
+    .filter((g) => (g.autoStart && !stopped.has(g.name)) || started.has(g.name))
+    .map((g) => g.name);
+}
+
+export class DesiredBook {
+  private state: DesiredState = CONFIGURED;
+
+  current(): DesiredState {
+    return this.state;
+  }
+
+  /** A peer's announced state: adopted when newer. Returns whether it was. */
+  see(other: DesiredState | null | undefined): boolean {
+    if (!other || other.revision <= this.state.revision) {
+      return false;
+    }
+    this.state = { revision: other.revision, stopped: [...other.stopped], started: [...other.started] };
+    return true;
+  }
+
+  /**
+   * An operator's start (`want`) or stop of `group`, decided by the server at `position`.
+   * Returns whether the state changed (then it is announced).
+   */
+  decide(group: string, want: boolean, position: number): boolean {
+    const { stopped, started } = this.state;
+    const isStopped = stopped.includes(group);
+    const isStarted = started.includes(group);
+    if (want ? isStarted && !isStopped : isStopped && !isStarted) {
+      return false;
+    }
+    this.state = {
+      revision: nextEpoch(this.state.revision, position),
+      stopped: want ? stopped.filter((g) => g !== group) : [...stopped, group],
+      started: want ? [...started, group] : started.filter((g) => g !== group),
+    };
+    return true;
+  }
+}
