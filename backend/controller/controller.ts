@@ -79,6 +79,8 @@ export interface ControllerDeps {
 const AUTO_START_CONCURRENCY = 4;
 const PENDING = 'a partition verdict is pending: nothing starts until it is known';
 const JUST_BECAME = ' only just became the deciding server: retry in a moment';
+/** Who asks for the groups a server had to stop, once it may start groups again. */
+const REJOIN = 'rejoin';
 /** Heartbeat intervals a server must have been the decider before it decides. */
 const DECIDER_SETTLE_INTERVALS = 3;
 /** A wanted group whose starts keep failing is tried again at most this many times more slowly. */
@@ -107,6 +109,8 @@ export class Controller {
   /** What should run, as decided by operators anywhere in the cluster (groups/desired.ts). */
   private readonly desired = new DesiredBook();
   private readonly attempts = new Map<string, Attempt>();
+  /** Groups seen running (or started) during this run: see startWanted on older peers. */
+  private readonly seenRunning = new Set<string>();
   /** Set by `leave`: this agent is stopping, so it starts nothing more here. */
   private leaving = false;
   /** Set while stopping after a stall; starts are refused until it is cleared. */
@@ -244,7 +248,6 @@ export class Controller {
     if (this.deps.membershipFailure() !== null || this.peers() === null || !this.ready) {
       return;
     }
-    this.askRestarts();
     const input = this.placement();
     let newerDesired = false;
     for (const p of input.peers) {
@@ -256,6 +259,7 @@ export class Controller {
     if (newerDesired) {
       this.announce(); // passed on, so a server that did not hear the decider learns it too
     }
+    this.askRestarts(); // after learning the desired state: an operator's stop since is kept
     this.guard.tick();
     for (const group of outrankedGroups(input, this.claims)) {
       if (!this.deps.local.busy(group)) {
@@ -294,10 +298,23 @@ export class Controller {
    * for a never-heard peer starts once that peer is heard or settled (autoStartGroups).
    */
   private startWanted(input: PlacementInput, now: number): void {
+    clusterGroups(input)
+      .filter((g) => g.holders.length > 0)
+      .forEach((g) => this.seenRunning.add(g.name));
+    // An agent of heartbeat version 1 coordinates its own requests (decider.ts): a group it
+    // is moving runs nowhere for a moment, unknown to this decider, so while one is heard a
+    // group starts here only once per run, as before the desired state.
+    const legacy = (this.peers() ?? []).some((p) => (p.version ?? 2) < 2);
     const wanted = wantedGroups(this.deps.config(), this.desired.current());
     const due = autoStartGroups(input, wanted)
       .map((t) => t.group)
-      .filter((g) => this.operations.running(g) === undefined && this.mayStartAgain(g, input, now));
+      .filter(
+        (g) =>
+          this.operations.running(g) === undefined &&
+          !(legacy && this.seenRunning.has(g)) &&
+          this.mayStartAgain(g, input, now)
+      );
+    due.forEach((g) => this.seenRunning.add(g));
     if (due.length > 0) {
       void this.startAll(due);
     }
@@ -379,6 +396,10 @@ export class Controller {
   }
 
   private carryOut(r: GroupRequest): Promise<Outcome> {
+    if (r.requestedBy === REJOIN && r.op === 'start' && this.desired.current().stopped.includes(r.group)) {
+      // The server asking was forced to stop it earlier; an operator stopped it since.
+      throw new OperationError(`an operator stopped group ${r.group}: it is not started again`, 'conflict');
+    }
     const base = { requestedBy: r.requestedBy, event: r.event };
     switch (r.op) {
       case 'start':
@@ -467,7 +488,7 @@ export class Controller {
     const due = [...this.restartAfter].filter((g) => !this.asking.has(g) && (this.askAgainAt.get(g) ?? 0) <= now);
     for (const group of due) {
       this.asking.add(group);
-      this.request({ op: 'start', group, requestedBy: 'rejoin', event: 'START' })
+      this.request({ op: 'start', group, requestedBy: REJOIN, event: 'START' })
         .then(
           (o) => {
             this.deps.log.info(

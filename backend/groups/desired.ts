@@ -29,9 +29,7 @@ export const CONFIGURED: DesiredState = { revision: 0, stopped: [], started: [] 
 export function wantedGroups(config: Pick<ClusterConfig, 'groups'>, state: DesiredState): string[] {
   const stopped = new Set(state.stopped);
   const started = new Set(state.started);
-  return config.groups
-    .filter((g) => (g.autoStart && !stopped.has(g.name)) || started.has(g.name))
-    .map((g) => g.name);
+  return config.groups.filter((g) => (g.autoStart && !stopped.has(g.name)) || started.has(g.name)).map((g) => g.name);
 }
 
 export class DesiredBook {

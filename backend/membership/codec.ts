@@ -32,10 +32,12 @@
  *
  * Why binary rather than compact JSON: with names, a summary of 32 servers and 128 groups
  * needs up to ~10 KiB (about 1.6 KiB with short names), over one datagram either way; as
- * bitmaps it is 22 bytes. A maximum-size cluster's packet with every group held is 672
- * bytes and the format's absolute worst case (63-character names, a 64-byte hash, 255-entry
- * bitmaps, every group held) is 1426 bytes, so every
- * heartbeat fits one unfragmented datagram on any link, with no truncation rule to get wrong.
+ * bitmaps it is 22 bytes. A maximum-size cluster's packet with every group held is 710
+ * bytes (672 before version 3), and the largest the configuration schema allows (32
+ * servers, 128 groups, 63-character names, a 64-byte hash, every group held) is 912 bytes,
+ * so every heartbeat fits one unfragmented datagram on any link, with no truncation rule
+ * to get wrong. (255-entry bitmaps, beyond the schema, would take 1426 bytes in version 2
+ * and 1496 in version 3: the encoder refuses the latter rather than fragment.)
  * A fixed field order also means the decoder reads untrusted input with bounds checks only:
  * no JSON parser, no object built from attacker-chosen keys.
  *

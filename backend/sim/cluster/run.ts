@@ -64,8 +64,7 @@ export async function runScenario(s: Scenario, seed: number, verbose = false): P
     }
     return v;
   };
-  const groupsThat = (verdict: 'run' | 'stop') =>
-    [...verdicts()].filter(([, x]) => x === verdict).map(([g]) => g);
+  const groupsThat = (verdict: 'run' | 'stop') => [...verdicts()].filter(([, x]) => x === verdict).map(([g]) => g);
   const shouldRun = () => groupsThat('run');
   const available = () =>
     shouldRun().every((g) => {

@@ -402,6 +402,7 @@ describe('membership simulation: summaries and muting', () => {
       hash: 'ab'.repeat(32),
       groups: ['failover3', 'failover1'],
       epochs: { failover3: 65 },
+      desired: { revision: 97, stopped: ['failover2'], started: ['failover3'] },
     });
     c.run(1000);
     expect(c.peer('server1', 'server2').summary).toEqual({
@@ -410,9 +411,12 @@ describe('membership simulation: summaries and muting', () => {
       layoutMatches: true,
       groups: ['failover1', 'failover3'],
       epochs: { failover1: 0, failover3: 65 },
+      desired: { revision: 97, stopped: ['failover2'], started: ['failover3'] },
       hears: ['server1', 'server2', 'server3'],
-      version: 2,
+      version: 3,
     });
+    // A peer that announces no desired state yet is read as "nothing decided" (revision 0).
+    expect(c.peer('server2', 'server1').summary?.desired).toEqual({ revision: 0, stopped: [], started: [] });
     c.net.setServer('server3', false);
     c.run(2000);
     expect(c.peer('server1', 'server2').summary?.hears).toEqual(['server1', 'server2']);
@@ -423,6 +427,11 @@ describe('membership simulation: summaries and muting', () => {
     );
     expect(() => c.core('server2').updateSummary({ revision: -1, hash: '', groups: [] })).toThrow(/revision/);
     expect(() => c.core('server2').updateSummary({ revision: 1, hash: 'XYZ', groups: [] })).toThrow(/hash/);
+    expect(() =>
+      c
+        .core('server2')
+        .updateSummary({ revision: 1, hash: '', groups: [], desired: { revision: 0.5, stopped: [], started: [] } })
+    ).toThrow(/desired revision/);
   });
 
   test('a peer whose server or group lists differ is heard, but its summary is not read', () => {
@@ -440,8 +449,9 @@ describe('membership simulation: summaries and muting', () => {
       layoutMatches: false,
       groups: null,
       epochs: null,
+      desired: null,
       hears: null,
-      version: 2,
+      version: 3,
     });
   });
 
