@@ -18,7 +18,7 @@
  */
 import type { ClusterConfig } from '../config/model';
 import { EpochBook, nextEpoch } from '../groups/claims';
-import { DesiredBook, wantedGroups, type DesiredState } from '../groups/desired';
+import { DesiredBook, wantedGroups, type DesiredState, type OperatorWord } from '../groups/desired';
 import { HOLDING_STATES, type LocalGroups } from '../groups/local-groups';
 import { GroupOperations, OperationError, type GroupPeerTransport, type Outcome } from '../groups/operations';
 import {
@@ -386,13 +386,31 @@ export class Controller {
         throw new OperationError(`group ${r.group} no longer runs on ${r.from}`, 'conflict');
       }
     }
-    const outcome = await this.carryOut(r);
-    // What the operator asked for becomes the desired state (a stop stays a stop, a started
-    // group should run), announced to every server: whichever decides later knows it.
-    if (outcome.ok && r.op !== 'restart' && this.desired.decide(r.group, r.op !== 'stop', this.position())) {
-      this.announce();
+    // What the operator asked for becomes the desired state, announced to every server, so
+    // whichever decides later knows it. A stop is announced before it is carried out: should
+    // this decider freeze halfway, the next one must not start the group again meanwhile
+    // (simulation seed 30114); a stop that fails takes the word back.
+    const before = this.desired.wordOn(r.group);
+    if (r.op === 'stop') {
+      this.tell(r.group, 'stopped');
+    }
+    let outcome: Outcome;
+    try {
+      outcome = await this.carryOut(r);
+    } catch (e) {
+      this.tell(r.group, before);
+      throw e;
+    }
+    if (r.op !== 'restart') {
+      this.tell(r.group, outcome.ok ? (r.op === 'stop' ? 'stopped' : 'started') : before);
     }
     return outcome;
+  }
+
+  private tell(group: string, word: OperatorWord): void {
+    if (this.desired.decide(group, word, this.position())) {
+      this.announce();
+    }
   }
 
   private carryOut(r: GroupRequest): Promise<Outcome> {

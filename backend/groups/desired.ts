@@ -23,6 +23,8 @@ import { nextEpoch } from './claims';
  */
 export type DesiredState = DesiredSummary;
 
+export type OperatorWord = 'started' | 'stopped' | 'none';
+
 export const CONFIGURED: DesiredState = { revision: 0, stopped: [], started: [] };
 
 /** The groups that should run now: automatic ones not stopped by an operator, and those an operator started. */
@@ -48,21 +50,24 @@ export class DesiredBook {
     return true;
   }
 
+  /** What the operators last said of `group`: started, stopped, or nothing (the configuration decides). */
+  wordOn(group: string): OperatorWord {
+    return this.state.stopped.includes(group) ? 'stopped' : this.state.started.includes(group) ? 'started' : 'none';
+  }
+
   /**
-   * An operator's start (`want`) or stop of `group`, decided by the server at `position`.
-   * Returns whether the state changed (then it is announced).
+   * Records an operator's word on `group` (`none` takes a word back), decided by the server
+   * at `position`. Returns whether the state changed (then it is announced).
    */
-  decide(group: string, want: boolean, position: number): boolean {
-    const { stopped, started } = this.state;
-    const isStopped = stopped.includes(group);
-    const isStarted = started.includes(group);
-    if (want ? isStarted && !isStopped : isStopped && !isStarted) {
+  decide(group: string, word: OperatorWord, position: number): boolean {
+    if (this.wordOn(group) === word) {
       return false;
     }
+    const others = (list: string[]) => list.filter((g) => g !== group);
     this.state = {
       revision: nextEpoch(this.state.revision, position),
-      stopped: want ? stopped.filter((g) => g !== group) : [...stopped, group],
-      started: want ? [...started, group] : started.filter((g) => g !== group),
+      stopped: word === 'stopped' ? [...others(this.state.stopped), group] : others(this.state.stopped),
+      started: word === 'started' ? [...others(this.state.started), group] : others(this.state.started),
     };
     return true;
   }

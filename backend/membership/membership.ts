@@ -278,7 +278,11 @@ export class Membership implements TransportSink {
         });
       }
     }
-    if (peer.newest === null || hb.seq > peer.newest.seq) {
+    // Datagrams overtake each other (two interconnects, a round sent at once on a change):
+    // only the newest round speaks for the peer's groups. A late older one must not undo,
+    // for a moment, a group the peer has announced since (a leftover it is still stopping).
+    const newest = peer.newest === null || hb.seq > peer.newest.seq;
+    if (newest) {
       peer.newest = { seq: hb.seq, at: now };
     }
     path.heard(now, hb.seq, hb.sentAt);
@@ -288,7 +292,9 @@ export class Membership implements TransportSink {
         l({ server: peer.name, interconnect, ms: rtt });
       }
     }
-    this.updatePeerSummary(peer, hb, now);
+    if (newest) {
+      this.updatePeerSummary(peer, hb, now);
+    }
     this.evaluate(peer, now);
   }
 

@@ -128,13 +128,14 @@ async function main(argv: string[]) {
     );
     return 0;
   }
-  const seed = Number(arg('--seed') ?? 1);
   const name = arg('--scenario');
-  const s = name ? SCENARIOS[name] : randomScenario(seed);
+  const given = arg('--seed');
+  const s = name ? SCENARIOS[name] : randomScenario(Number(given ?? 1));
   if (!s) {
     process.stderr.write(`no scenario is named "${name}"\n`);
     return 2;
   }
+  const seed = Number(given ?? s.seed ?? 1);
   const r = await runScenario(s, seed, argv.includes('--verbose'));
   if (argv.includes('--verbose')) {
     process.stdout.write(r.notes.join('\n') + '\n');
