@@ -434,6 +434,40 @@ describe('membership simulation: summaries and muting', () => {
     ).toThrow(/desired revision/);
   });
 
+  test('a heartbeat overtaken by a newer one does not undo the newer summary', () => {
+    // A round sent at once on a change, then the next: the older may arrive last.
+    const c = new SimCluster({ groups: ['g1', 'g2'] });
+    c.startAll();
+    c.run(500);
+    const s1 = c.core('server1');
+    const packet = (seq: number, groups: number[]) =>
+      encodeHeartbeat(
+        {
+          cluster: 'sim',
+          from: 'server2',
+          to: 'server1',
+          interconnect: 0,
+          incarnation: 9000n,
+          seq,
+          sentAt: 0,
+          echo: null,
+          revision: 0,
+          hash: '',
+          layout: s1.layout.digest,
+          hears: { size: 3, members: [0, 1, 2] },
+          groups: { size: 2, members: groups },
+          epochs: groups.map(() => 0),
+        },
+        heartbeatKey(SECRET)
+      );
+    s1.receive(0, packet(2, [0, 1]), '10.0.0.2');
+    s1.receive(0, packet(1, [0]), '10.0.0.2'); // accepted (replay window), but older
+    expect(s1.packetCounters().accepted).toBeGreaterThan(0);
+    expect(c.peer('server1', 'server2').summary?.groups).toEqual(['g1', 'g2']);
+    s1.receive(0, packet(3, [0]), '10.0.0.2');
+    expect(c.peer('server1', 'server2').summary?.groups).toEqual(['g1']);
+  });
+
   test('a peer whose server or group lists differ is heard, but its summary is not read', () => {
     const c = new SimCluster({
       groups: ['g1', 'g2'],
