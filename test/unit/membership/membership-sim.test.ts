@@ -468,6 +468,51 @@ describe('membership simulation: summaries and muting', () => {
     expect(c.peer('server1', 'server2').summary?.groups).toEqual(['g1']);
   });
 
+  test('a peer of heartbeat version 2 is read (no desired state) and answered in version 2', () => {
+    // A rolling upgrade from the version before the desired state.
+    const c = new SimCluster({ groups: ['g1', 'g2'] });
+    c.startAll();
+    c.run(500);
+    c.net.setServer('server2', false); // its own rounds stop: only the crafted ones are heard
+    const s1 = c.core('server1');
+    const sent: Uint8Array[] = [];
+    let crafted = false;
+    c.net.tap((x) => crafted && x.from === 'server1' && x.to === 'server2' && sent.push(x.packet));
+    for (let seq = 1; seq <= 3; seq++) {
+      const v2 = encodeHeartbeat(
+        {
+          cluster: 'sim',
+          from: 'server2',
+          to: 'server1',
+          interconnect: 0,
+          incarnation: 9000n,
+          seq,
+          sentAt: 0,
+          echo: null,
+          revision: 0,
+          hash: '',
+          layout: s1.layout.digest,
+          hears: { size: 3, members: [0, 1, 2] },
+          groups: { size: 2, members: [1] },
+          epochs: [64],
+          version: 2,
+        },
+        heartbeatKey(SECRET)
+      );
+      s1.receive(0, v2, '10.0.0.2');
+      crafted = true;
+      c.run(600 + seq * 100);
+    }
+    expect(c.peer('server1', 'server2').summary).toMatchObject({
+      groups: ['g2'],
+      epochs: { g2: 64 },
+      desired: null,
+      version: 2,
+    });
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.map((p) => p[0])).toEqual(sent.map(() => 2));
+  });
+
   test('a peer whose server or group lists differ is heard, but its summary is not read', () => {
     const c = new SimCluster({
       groups: ['g1', 'g2'],
