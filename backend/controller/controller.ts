@@ -324,7 +324,7 @@ export class Controller {
    * Whether a group this server tried to start before may be tried again: a server asked to
    * start it may run it before its heartbeats announce it (an answer lost, a heartbeat
    * late), so each of them must have been heard since (a heartbeat round after the attempt
-   * ended) or be known down; and failed attempts back off.
+   * ended), be known down or have left; and failed attempts back off.
    */
   private mayStartAgain(group: string, input: PlacementInput, now: number): boolean {
     const a = this.attempts.get(group);
@@ -336,8 +336,10 @@ export class Controller {
     if (now < a.endedAt + wait) {
       return false;
     }
+    const departed = this.guard.departed();
     return a.servers.every((s) => {
-      if (s === this.deps.self || isDown(input, s)) {
+      // A server that left has told us since that it released everything (leave, then `left`).
+      if (s === this.deps.self || isDown(input, s) || departed.includes(s)) {
         return true;
       }
       const p = this.peers()?.find((x) => x.server === s);
