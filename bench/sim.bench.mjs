@@ -37,7 +37,7 @@ if (!isMainThread) {
       crashes: r.violations.filter((v) => v.kind === 'crash').length,
       recoveryMs: r.recoveryMs,
       ms: performance.now() - started,
-      detail: r.violations.map((v) => v.detail),
+      detail: [...r.violations.map((v) => v.detail), ...r.failures],
     });
   }
 } else {

@@ -116,9 +116,9 @@ export class AgentGroups {
         powerDown: powerDownHost,
         record,
       },
-      announce: (groups, epochs, remember) => {
+      announce: (groups, epochs, remember, desired) => {
         this.heldFile.write(remember);
-        membership.updateSummary({ groups, epochs });
+        membership.updateSummary({ groups, epochs, desired });
       },
       onOutcome: (o, requestedBy) =>
         events.append({
@@ -193,7 +193,7 @@ export class AgentGroups {
     switchTo();
     const next = this.options.config();
     this.local.reconfigure(next.groups, drivers);
-    this.controller.reconfigured(previous);
+    this.controller.reconfigured();
     if (this.ticker && next.cluster.heartbeat.intervalMs !== previous.cluster.heartbeat.intervalMs) {
       this.tickEvery(next.cluster.heartbeat.intervalMs);
     }

@@ -9,18 +9,22 @@
  *      held here before anything else: peers may have taken them over meanwhile;
  *   2. the partition guard judges silent peers (protection/guard.ts);
  *   3. a group held here that another server holds under a newer claim is stopped at once;
- *   4. on the decider only (decider.ts): automatic start once the cluster has settled, and
- *      takeover of the groups of servers known down.
+ *   4. on the decider only (decider.ts): takeover of the groups of servers known down, and
+ *      once the cluster has settled, the start of every group that should run (the desired
+ *      state, groups/desired.ts: automatic groups and those an operator started, minus those
+ *      an operator stopped) and runs nowhere, whoever stopped it.
  * Operator and recovery requests go through `request`: carried out here when this server
  * decides, else forwarded to the decider, so they are serialized per group cluster-wide.
  */
 import type { ClusterConfig } from '../config/model';
 import { EpochBook, nextEpoch } from '../groups/claims';
+import { DesiredBook, wantedGroups, type DesiredState, type OperatorWord } from '../groups/desired';
 import { HOLDING_STATES, type LocalGroups } from '../groups/local-groups';
 import { GroupOperations, OperationError, type GroupPeerTransport, type Outcome } from '../groups/operations';
 import {
   autoStartGroups,
   clusterGroups,
+  isDown,
   membershipSettled,
   orphanedGroups,
   outrankedGroups,
@@ -64,9 +68,10 @@ export interface ControllerDeps {
   /**
    * What heartbeats must announce from now on (held groups and their claim epochs), and what
    * the state directory must remember across a crash: the held groups and those waiting to
-   * be started again (a server killed after a forced stop must not forget them).
+   * be started again (a server killed after a forced stop must not forget them); and the
+   * newest desired state this server knows, which every heartbeat carries (groups/desired.ts).
    */
-  announce(groups: string[], epochs: Record<string, number>, remember: string[]): void;
+  announce(groups: string[], epochs: Record<string, number>, remember: string[], desired: DesiredState): void;
   onOutcome?: (outcome: Outcome, requestedBy: string) => void;
 }
 
@@ -74,8 +79,21 @@ export interface ControllerDeps {
 const AUTO_START_CONCURRENCY = 4;
 const PENDING = 'a partition verdict is pending: nothing starts until it is known';
 const JUST_BECAME = ' only just became the deciding server: retry in a moment';
+/** Who asks for the groups a server had to stop, once it may start groups again. */
+const REJOIN = 'rejoin';
 /** Heartbeat intervals a server must have been the decider before it decides. */
 const DECIDER_SETTLE_INTERVALS = 3;
+/** A wanted group whose starts keep failing is tried again at most this many times more slowly. */
+const RETRY_BACKOFF_MAX = 8;
+
+/** The last start of a group this server coordinated (see mayStartAgain). */
+interface Attempt {
+  /** The servers asked to start it: they may hold it before their heartbeats say so. */
+  servers: string[];
+  endedAt: number;
+  /** Failed attempts in a row. */
+  failures: number;
+}
 
 export class Controller {
   readonly guard: PartitionGuard;
@@ -88,8 +106,13 @@ export class Controller {
   private readonly startedAt: number;
   private lastTickAt: number | null = null;
   private deciderSince: { server: string; at: number } | null = null;
-  /** Automatic groups this decider has not started (nor seen running) yet. */
-  private readonly autoStartPending: Set<string>;
+  /** What should run, as decided by operators anywhere in the cluster (groups/desired.ts). */
+  private readonly desired = new DesiredBook();
+  private readonly attempts = new Map<string, Attempt>();
+  /** Groups seen running (or started) during this run: see startWanted on older peers. */
+  private readonly seenRunning = new Set<string>();
+  /** Set by `leave`: this agent is stopping, so it starts nothing more here. */
+  private leaving = false;
   /** Set while stopping after a stall; starts are refused until it is cleared. */
   private stalled: string | null = null;
   private rejoinAt = 0;
@@ -113,11 +136,6 @@ export class Controller {
 
   constructor(private readonly deps: ControllerDeps) {
     const { config, self, clock } = deps;
-    this.autoStartPending = new Set(
-      config()
-        .groups.filter((g) => g.autoStart)
-        .map((g) => g.name)
-    );
     this.startedAt = clock.now();
     this.guard = new PartitionGuard(config, self, clock, {
       ...deps.guard,
@@ -148,16 +166,15 @@ export class Controller {
         const decider = this.decider();
         return decider === this.deps.self ? null : `${this.deps.self} no longer decides (${decider} does)`;
       },
-      startBlocked: () => this.startBlocked(),
-      onOutcome: deps.onOutcome,
+      startBlocked: () => (this.leaving ? `${self} is stopping` : this.startBlocked()),
+      onOutcome: (outcome, requestedBy) => {
+        this.noteAttempt(outcome);
+        deps.onOutcome?.(outcome, requestedBy);
+      },
     });
     deps.local.on('change', () => this.announce());
   }
 
-  /**
-   * The leftovers of the previous run are stopped: placement may begin. Those groups ran
-   * here when the agent died, so they are asked for again (the decider picks the server).
-   */
   /**
    * A new revision is about to run: the partition guard keeps the takeover delays it may
    * lower (guard.ts). Call before the configuration getter returns the new revision.
@@ -167,26 +184,23 @@ export class Controller {
   }
 
   /**
-   * A new revision runs: groups it makes automatic are started like those of a fresh
-   * cluster (where none runs them yet); groups it removed are forgotten.
+   * A new revision runs. Groups it adds as automatic are wanted from now on (the desired
+   * state reads the configuration), and started once the cluster agrees on the group list;
+   * groups it removed are forgotten.
    */
-  reconfigured(previous: Pick<ClusterConfig, 'groups'>): void {
-    const before = new Map(previous.groups.map((g) => [g.name, g]));
+  reconfigured(): void {
     const now = new Set(this.deps.config().groups.map((g) => g.name));
-    for (const g of this.deps.config().groups) {
-      if (g.autoStart && !before.get(g.name)?.autoStart) {
-        this.autoStartPending.add(g.name);
-      }
-    }
-    for (const set of [this.autoStartPending, this.restartAfter]) {
-      for (const g of [...set]) {
-        if (!now.has(g)) {
-          set.delete(g);
-        }
+    for (const g of [...this.restartAfter]) {
+      if (!now.has(g)) {
+        this.restartAfter.delete(g);
       }
     }
   }
 
+  /**
+   * The leftovers of the previous run are stopped: placement may begin. Those groups ran
+   * here when the agent died, so they are asked for again (the decider picks the server).
+   */
   begin(released: readonly string[] = []): void {
     released.forEach((g) => this.restartAfter.add(g));
     this.ready = true;
@@ -256,13 +270,18 @@ export class Controller {
     if (this.deps.membershipFailure() !== null || this.peers() === null || !this.ready) {
       return;
     }
-    this.askRestarts();
     const input = this.placement();
+    let newerDesired = false;
     for (const p of input.peers) {
       for (const [group, epoch] of Object.entries(p.epochs ?? {})) {
         this.epochs.see(group, epoch);
       }
+      newerDesired = this.desired.see(p.desired) || newerDesired;
     }
+    if (newerDesired) {
+      this.announce(); // passed on, so a server that did not hear the decider learns it too
+    }
+    this.askRestarts(); // after learning the desired state: an operator's stop since is kept
     this.guard.tick();
     for (const group of outrankedGroups(input, this.claims)) {
       if (!this.deps.local.busy(group)) {
@@ -278,23 +297,6 @@ export class Controller {
     if (!this.mayDecide(now)) {
       return;
     }
-    const settled = membershipSettled(input.peers, now - this.startedAt, config.cluster.heartbeat.timeoutMs);
-    if (settled) {
-      // Each automatic group once per run of this decider: when it is free to start (a
-      // group waiting for a never-heard peer starts once that peer is heard or settled), or
-      // as soon as it runs somewhere (someone started it: nothing left to do).
-      const held = new Set(
-        clusterGroups(input)
-          .filter((g) => g.holders.length > 0)
-          .map((g) => g.name)
-      );
-      held.forEach((g) => this.autoStartPending.delete(g));
-      const due = autoStartGroups(input).filter((t) => this.autoStartPending.has(t.group));
-      due.forEach((t) => this.autoStartPending.delete(t.group));
-      if (due.length > 0) {
-        void this.startAll(due);
-      }
-    }
     for (const [group, from] of this.givenUp) {
       if (this.lastHolders.get(group) !== from) {
         this.givenUp.delete(group); // it ran somewhere since: a new loss is a new takeover
@@ -306,6 +308,75 @@ export class Controller {
         void this.takeOver(t.group, t.from, t.candidates);
       }
     }
+    if (membershipSettled(input.peers, now - this.startedAt, config.cluster.heartbeat.timeoutMs)) {
+      this.startWanted(input, now);
+    }
+  }
+
+  /**
+   * Starts every group that should run and runs nowhere: at the cluster's start, and again
+   * whenever one is left stopped (a partition loser or a stalled server released it, a move
+   * failed halfway, the agent that stopped it is gone with its memory of it). A group waiting
+   * for a never-heard peer starts once that peer is heard or settled (autoStartGroups).
+   */
+  private startWanted(input: PlacementInput, now: number): void {
+    clusterGroups(input)
+      .filter((g) => g.holders.length > 0)
+      .forEach((g) => this.seenRunning.add(g.name));
+    // An agent of heartbeat version 1 coordinates its own requests (decider.ts): a group it
+    // is moving runs nowhere for a moment, unknown to this decider, so while one is heard a
+    // group starts here only once per run, as before the desired state.
+    const legacy = (this.peers() ?? []).some((p) => (p.version ?? 2) < 2);
+    const wanted = wantedGroups(this.deps.config(), this.desired.current());
+    const due = autoStartGroups(input, wanted)
+      .map((t) => t.group)
+      .filter(
+        (g) =>
+          this.operations.running(g) === undefined &&
+          !(legacy && this.seenRunning.has(g)) &&
+          this.mayStartAgain(g, input, now)
+      );
+    due.forEach((g) => this.seenRunning.add(g));
+    if (due.length > 0) {
+      void this.startAll(due);
+    }
+  }
+
+  /**
+   * Whether a group this server tried to start before may be tried again: a server asked to
+   * start it may run it before its heartbeats announce it (an answer lost, a heartbeat
+   * late), so each of them must have been heard since (a heartbeat round after the attempt
+   * ended), be known down or have left; and failed attempts back off.
+   */
+  private mayStartAgain(group: string, input: PlacementInput, now: number): boolean {
+    const a = this.attempts.get(group);
+    if (a === undefined) {
+      return true;
+    }
+    const { intervalMs, timeoutMs } = this.deps.config().cluster.heartbeat;
+    const wait = (timeoutMs + 2 * intervalMs) * Math.min(RETRY_BACKOFF_MAX, 2 ** a.failures);
+    if (now < a.endedAt + wait) {
+      return false;
+    }
+    const departed = this.guard.departed();
+    return a.servers.every((s) => {
+      // A server that left has told us since that it released everything (leave, then `left`).
+      if (s === this.deps.self || isDown(input, s) || departed.includes(s)) {
+        return true;
+      }
+      const p = this.peers()?.find((x) => x.server === s);
+      return p !== undefined && p.state === 'online' && (p.lastHeardAt ?? -Infinity) >= a.endedAt + intervalMs;
+    });
+  }
+
+  /** Every operation coordinated here: the servers asked to start a group, for mayStartAgain. */
+  private noteAttempt(o: Outcome): void {
+    const servers = o.steps.filter((s) => s.action === 'start').map((s) => s.server);
+    if (servers.length === 0) {
+      return;
+    }
+    const failures = o.ok ? 0 : (this.attempts.get(o.group)?.failures ?? 0) + 1;
+    this.attempts.set(o.group, { servers, endedAt: this.deps.clock.now(), failures });
   }
 
   /**
@@ -339,6 +410,38 @@ export class Controller {
         throw new OperationError(`group ${r.group} no longer runs on ${r.from}`, 'conflict');
       }
     }
+    // What the operator asked for becomes the desired state, announced to every server, so
+    // whichever decides later knows it. A stop is announced before it is carried out: should
+    // this decider freeze halfway, the next one must not start the group again meanwhile
+    // (simulation seed 30114); a stop that fails takes the word back.
+    const before = this.desired.wordOn(r.group);
+    if (r.op === 'stop') {
+      this.tell(r.group, 'stopped');
+    }
+    let outcome: Outcome;
+    try {
+      outcome = await this.carryOut(r);
+    } catch (e) {
+      this.tell(r.group, before);
+      throw e;
+    }
+    if (r.op !== 'restart') {
+      this.tell(r.group, outcome.ok ? (r.op === 'stop' ? 'stopped' : 'started') : before);
+    }
+    return outcome;
+  }
+
+  private tell(group: string, word: OperatorWord): void {
+    if (this.desired.decide(group, word, this.position())) {
+      this.announce();
+    }
+  }
+
+  private carryOut(r: GroupRequest): Promise<Outcome> {
+    if (r.requestedBy === REJOIN && r.op === 'start' && this.desired.current().stopped.includes(r.group)) {
+      // The server asking was forced to stop it earlier; an operator stopped it since.
+      throw new OperationError(`an operator stopped group ${r.group}: it is not started again`, 'conflict');
+    }
     const base = { requestedBy: r.requestedBy, event: r.event };
     switch (r.op) {
       case 'start':
@@ -358,6 +461,7 @@ export class Controller {
    * asked for again when the agent starts next.
    */
   async leave(): Promise<void> {
+    this.leaving = true;
     const held = this.deps.local
       .list()
       .filter((l) => l.state === 'online')
@@ -415,15 +519,18 @@ export class Controller {
         .filter((g) => g.holders.length > 0)
         .map((g) => g.name)
     );
+    const stopped = this.desired.current().stopped;
     for (const group of [...this.restartAfter]) {
       if (running.has(group) && !this.deps.local.busy(group)) {
         this.restartAfter.delete(group); // it runs (here or elsewhere): nothing left to ask
+      } else if (stopped.includes(group)) {
+        this.restartAfter.delete(group); // an operator stopped it since: that word is newer
       }
     }
     const due = [...this.restartAfter].filter((g) => !this.asking.has(g) && (this.askAgainAt.get(g) ?? 0) <= now);
     for (const group of due) {
       this.asking.add(group);
-      this.request({ op: 'start', group, requestedBy: 'rejoin', event: 'START' })
+      this.request({ op: 'start', group, requestedBy: REJOIN, event: 'START' })
         .then(
           (o) => {
             this.deps.log.info(
@@ -574,7 +681,7 @@ export class Controller {
       }
     }
     const names = held.map((l) => l.group);
-    this.deps.announce(names, epochs, [...new Set([...names, ...this.restartAfter])]);
+    this.deps.announce(names, epochs, [...new Set([...names, ...this.restartAfter])], this.desired.current());
   }
 
   /** Starts a group whose server is down, on the first candidate that takes it. */
@@ -595,18 +702,19 @@ export class Controller {
     this.deps.log.error({ group, from }, 'group could not be taken over on any server');
   }
 
-  private async startAll(targets: Array<{ group: string; server: string }>) {
-    const queue = [...targets];
+  /** Starts each group on the first of its startup servers that is up and takes it. */
+  private async startAll(groups: string[]) {
+    const queue = [...groups];
     const worker = async () => {
-      for (let t = queue.shift(); t !== undefined; t = queue.shift()) {
+      for (let group = queue.shift(); group !== undefined; group = queue.shift()) {
         try {
-          const o = await this.operations.start(t.group, { server: t.server, requestedBy: 'auto-start' });
-          this.deps.log[o.ok ? 'info' : 'error'](
-            { group: t.group, server: t.server, detail: o.detail },
-            'automatic start'
-          );
+          const o = await this.operations.start(group, { requestedBy: 'auto-start' });
+          this.deps.log[o.ok ? 'info' : 'error']({ group, server: o.server, detail: o.detail }, 'automatic start');
         } catch (e) {
-          this.deps.log.warn({ group: t.group, err: (e as Error).message }, 'automatic start refused');
+          // Refused before any step (held meanwhile, no server up): tried again later, backing off.
+          const failures = (this.attempts.get(group)?.failures ?? 0) + 1;
+          this.attempts.set(group, { servers: [], endedAt: this.deps.clock.now(), failures });
+          this.deps.log.warn({ group, err: (e as Error).message }, 'automatic start refused');
         }
       }
     };

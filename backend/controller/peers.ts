@@ -17,6 +17,7 @@ export function memberPeers(snapshot: Pick<MembershipSnapshot, 'peers'> | null):
       holds: p.summary?.groups ?? null,
       unreadable: p.summary !== null && !p.summary.layoutMatches,
       epochs: p.summary?.epochs ?? null,
+      desired: p.summary?.desired ?? null,
       version: p.summary?.version,
     };
   });

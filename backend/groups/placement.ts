@@ -15,6 +15,7 @@
  */
 import type { ClusterConfig, Group } from '../config/model';
 import type { ServerState } from '../membership';
+import type { DesiredState } from './desired';
 import { HOLDING_STATES, type LocalGroupState, type LocalGroupStatus } from './local-groups';
 
 export interface PeerView {
@@ -30,6 +31,8 @@ export interface PeerView {
    * group it is a startup server of.
    */
   unreadable?: boolean;
+  /** The desired state the peer announces (desired.ts); null from peers before heartbeat version 3. */
+  desired?: DesiredState | null;
 }
 
 export type ClusterGroupState =
@@ -162,16 +165,19 @@ export function chooseServer(input: PlacementInput, group: Group, exclude: reado
 }
 
 /**
- * Groups the decider starts once the cluster has settled: configured to start
- * automatically, held by nobody (not even a silent server), with the first of their
- * startup servers that is up as the target.
+ * Groups the decider starts: they should run (`wanted`, by default the automatic groups;
+ * see desired.ts), are held by nobody (not even a silent server) and may be held by no
+ * never-heard peer, with the first of their startup servers that is up as the target.
  */
-export function autoStartGroups(input: PlacementInput): Array<{ group: string; server: string }> {
+export function autoStartGroups(
+  input: PlacementInput,
+  wanted: readonly string[] = input.config.groups.filter((g) => g.autoStart).map((g) => g.name)
+): Array<{ group: string; server: string }> {
   const view = new Map(clusterGroups(input).map((g) => [g.name, g]));
   return input.config.groups.flatMap((g) => {
     const server = chooseServer(input, g);
     const free = view.get(g.name)!.holders.length === 0 && unknownHolders(input, g).length === 0;
-    return g.autoStart && server !== null && free ? [{ group: g.name, server }] : [];
+    return wanted.includes(g.name) && server !== null && free ? [{ group: g.name, server }] : [];
   });
 }
 

@@ -18,21 +18,26 @@
  *   8     layout digest           (see layout.ts)
  *   u8+n  heard-servers bitmap    (bit count, then ceil(count/8) bytes, LSB first)
  *   u8+n  held-groups bitmap
- *   u8+4n claim epochs            (version 2 only: count, then one u32 per held group, in
+ *   u8+4n claim epochs            (version 2 on: count, then one u32 per held group, in
  *                                  bitmap order; see groups/claims.ts)
+ *   u32   desired-state revision  (version 3 on; see groups/desired.ts)
+ *   u8+n  groups stopped by an operator (bitmap)
+ *   u8+n  groups started by an operator (bitmap)
  *   32    HMAC-SHA256 of every byte above
  *
  * Versions. Version 2 added the claim epochs; a version-1 packet reads as epochs of 0 (the
  * sender predates claims), so agents of both versions hear each other during a rolling
- * upgrade. The sender picks the version per peer (membership.ts): 2 unless the peer speaks
- * only version 1.
+ * upgrade. Version 3 added the desired state; an older packet reads as none (null). The
+ * sender picks the version per peer (membership.ts): 3 unless the peer speaks an older one.
  *
  * Why binary rather than compact JSON: with names, a summary of 32 servers and 128 groups
  * needs up to ~10 KiB (about 1.6 KiB with short names), over one datagram either way; as
- * bitmaps it is 22 bytes. A maximum-size cluster's packet with every group held is 672
- * bytes and the format's absolute worst case (63-character names, a 64-byte hash, 255-entry
- * bitmaps, every group held) is 1426 bytes, so every
- * heartbeat fits one unfragmented datagram on any link, with no truncation rule to get wrong.
+ * bitmaps it is 22 bytes. A maximum-size cluster's packet with every group held is 710
+ * bytes (672 before version 3), and the largest the configuration schema allows (32
+ * servers, 128 groups, 63-character names, a 64-byte hash, every group held) is 912 bytes,
+ * so every heartbeat fits one unfragmented datagram on any link, with no truncation rule
+ * to get wrong. (255-entry bitmaps, beyond the schema, would take 1426 bytes in version 2
+ * and 1496 in version 3: the encoder refuses the latter rather than fragment.)
  * A fixed field order also means the decoder reads untrusted input with bounds checks only:
  * no JSON parser, no object built from attacker-chosen keys.
  *
@@ -47,7 +52,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ByteReader, ByteWriter, Overrun } from './bytes';
 import type { Bitmap } from './layout';
 
-export const HEARTBEAT_VERSION = 2;
+export const HEARTBEAT_VERSION = 3;
 /** Oldest version still read (and sent to peers that speak nothing newer). */
 export const MIN_HEARTBEAT_VERSION = 1;
 export const MAC_BYTES = 32;
@@ -85,6 +90,8 @@ export interface Heartbeat {
   groups: Bitmap;
   /** Claim epoch of each held group, in `groups.members` order (empty for version 1). */
   epochs: number[];
+  /** The desired state (groups/desired.ts); version 3 on, else null (absent: sent as none decided). */
+  desired?: { revision: number; stopped: Bitmap; started: Bitmap } | null;
   /** Wire version: HEARTBEAT_VERSION unless sent to (or received from) an older peer. */
   version?: number;
 }
@@ -179,6 +186,12 @@ export function encodeHeartbeat(hb: Heartbeat, key: Buffer): Buffer {
       w.u32(e);
     }
   }
+  if (version >= 3) {
+    const empty = { size: hb.groups.size, members: [] };
+    w.u32(hb.desired?.revision ?? 0);
+    writeBitmap(w, hb.desired?.stopped ?? empty);
+    writeBitmap(w, hb.desired?.started ?? empty);
+  }
   const body = w.view();
   w.bytes(mac(key, body));
   return Buffer.from(w.view());
@@ -257,6 +270,16 @@ function decode(buf: Buffer, key: Buffer, cluster: string): DecodeResult {
       epochs.push(r.u32());
     }
   }
+  let desired: Heartbeat['desired'] = null;
+  if (version >= 3) {
+    const revision = r.u32();
+    const stopped = readBitmap(r);
+    const started = readBitmap(r);
+    if (typeof stopped === 'string' || typeof started === 'string') {
+      return fail('malformed', typeof stopped === 'string' ? stopped : (started as string));
+    }
+    desired = { revision, stopped, started };
+  }
   if (r.remaining !== 0) {
     return fail('malformed', `${r.remaining} unexpected bytes before the MAC`);
   }
@@ -281,6 +304,7 @@ function decode(buf: Buffer, key: Buffer, cluster: string): DecodeResult {
       hears,
       groups,
       epochs,
+      desired,
       version,
     },
   };

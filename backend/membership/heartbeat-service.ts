@@ -262,6 +262,7 @@ export class HeartbeatService extends EventEmitter<HeartbeatServiceEvents> {
       hash: summary.hash,
       groups: [...summary.groups],
       epochs: { ...(summary.epochs ?? {}) },
+      ...(summary.desired ? { desired: { ...summary.desired } } : {}),
     };
     this.init.summary = copy;
     this.channel?.post({ type: 'summary', summary: copy });

@@ -81,6 +81,10 @@ export function checkSummary(summary: LocalSummary, layout: Layout): string | nu
   if (unknown.length > 0) {
     return `groups not in the configuration: ${unknown.join(', ')}`;
   }
+  const d = summary.desired;
+  if (d !== undefined && (!Number.isInteger(d.revision) || d.revision < 0 || d.revision > 0xffffffff)) {
+    return `desired revision must be an integer in 0..4294967295, got ${String(d.revision)}`;
+  }
   return null;
 }
 
@@ -91,6 +95,10 @@ export function checkSummary(summary: LocalSummary, layout: Layout): string | nu
  */
 export function restrictToLayout(summary: LocalSummary, layout: Layout): LocalSummary {
   const groups = summary.groups.filter((g) => layout.groupIndex.has(g));
-  const epochs = summary.epochs && Object.fromEntries(Object.entries(summary.epochs).filter(([g]) => groups.includes(g)));
-  return { ...summary, groups, ...(epochs ? { epochs } : {}) };
+  const known = (names: string[]) => names.filter((g) => layout.groupIndex.has(g));
+  const epochs =
+    summary.epochs && Object.fromEntries(Object.entries(summary.epochs).filter(([g]) => groups.includes(g)));
+  const d = summary.desired;
+  const desired = d && { revision: d.revision, stopped: known(d.stopped), started: known(d.started) };
+  return { ...summary, groups, ...(epochs ? { epochs } : {}), ...(desired ? { desired } : {}) };
 }

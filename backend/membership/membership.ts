@@ -29,6 +29,7 @@ import type { Transport, TransportSink } from './transport';
 import {
   zeroCounters,
   type BmcReport,
+  type DesiredSummary,
   type LocalSummary,
   type MembershipEvent,
   type MembershipSnapshot,
@@ -65,6 +66,17 @@ function epochsOf(hb: Heartbeat, groups: string[]): Record<string, number> {
   });
   return out;
 }
+
+/** The desired state by group names; null from a packet before version 3 (it carries none). */
+function desiredOf(hb: Heartbeat, groups: string[]): DesiredSummary | null {
+  if (!hb.desired) {
+    return null;
+  }
+  const stopped = fromBitmap(hb.desired.stopped, groups);
+  const started = fromBitmap(hb.desired.started, groups);
+  return stopped && started ? { revision: hb.desired.revision, stopped, started } : null;
+}
+
 const MAX_INCARNATION = (1n << 64n) - 1n;
 
 export class Membership implements TransportSink {
@@ -205,12 +217,19 @@ export class Membership implements TransportSink {
     const groupsChanged =
       String(summary.groups) !== String(this.summary.groups) ||
       summary.groups.some((g) => (epochs[g] ?? 0) !== (this.summary.epochs?.[g] ?? 0));
-    this.summary = { revision: summary.revision, hash: summary.hash, groups: [...summary.groups], epochs };
+    const desired = summary.desired && {
+      revision: summary.desired.revision,
+      stopped: [...summary.desired.stopped],
+      started: [...summary.desired.started],
+    };
+    // An operator's decision travels at once too: a decider may change right after it.
+    const desiredChanged = (desired?.revision ?? 0) !== (this.summary.desired?.revision ?? 0);
+    this.summary = { revision: summary.revision, hash: summary.hash, groups: [...summary.groups], epochs, desired };
     // Peers learn at once that a group was released or taken (a move's next step waits for
     // it); the regular cadence carries on unchanged. A new revision waits for the next round:
     // the two-phase apply tells the peers itself, and announcing it at once only sends them
     // fetching it through convergence while the commit is on its way.
-    if (groupsChanged && this.running) {
+    if ((groupsChanged || desiredChanged) && this.running) {
       this.sendRound(this.clock.now());
     }
   }
@@ -297,7 +316,11 @@ export class Membership implements TransportSink {
         });
       }
     }
-    if (peer.newest === null || hb.seq > peer.newest.seq) {
+    // Datagrams overtake each other (two interconnects, a round sent at once on a change):
+    // only the newest round speaks for the peer's groups. A late older one must not undo,
+    // for a moment, a group the peer has announced since (a leftover it is still stopping).
+    const newest = peer.newest === null || hb.seq > peer.newest.seq;
+    if (newest) {
       peer.newest = { seq: hb.seq, at: now };
     }
     path.heard(now, hb.seq, hb.sentAt);
@@ -307,7 +330,9 @@ export class Membership implements TransportSink {
         l({ server: peer.name, interconnect, ms: rtt });
       }
     }
-    this.updatePeerSummary(peer, hb, now);
+    if (newest) {
+      this.updatePeerSummary(peer, hb, now);
+    }
     this.evaluate(peer, now);
   }
 
@@ -394,6 +419,7 @@ export class Membership implements TransportSink {
       layoutMatches,
       groups: layoutMatches ? fromBitmap(hb.groups, this.layout.groups) : null,
       epochs: layoutMatches ? epochsOf(hb, this.layout.groups) : null,
+      desired: layoutMatches ? desiredOf(hb, this.layout.groups) : null,
       hears: layoutMatches ? fromBitmap(hb.hears, this.layout.servers) : null,
       version: hb.version ?? 1,
     };
@@ -408,6 +434,7 @@ export class Membership implements TransportSink {
       prev.layoutMatches !== next.layoutMatches ||
       String(prev.groups) !== String(next.groups) ||
       JSON.stringify(prev.epochs) !== JSON.stringify(next.epochs) ||
+      JSON.stringify(prev.desired) !== JSON.stringify(next.desired) ||
       String(prev.hears) !== String(next.hears)
     ) {
       this.emit({ type: 'summary', server: peer.name, summary: next, at: now });
@@ -445,6 +472,12 @@ export class Membership implements TransportSink {
     const hears = toBitmap(this.heardPeers(now), this.layout.serverIndex);
     const groups = toBitmap(this.summary.groups, this.layout.groupIndex);
     const epochs = groups.members.map((i) => this.summary.epochs?.[this.layout.groups[i]] ?? 0);
+    const wanted = this.summary.desired;
+    const desired = {
+      revision: wanted?.revision ?? 0,
+      stopped: toBitmap(wanted?.stopped ?? [], this.layout.groupIndex),
+      started: toBitmap(wanted?.started ?? [], this.layout.groupIndex),
+    };
     for (const ic of this.topology.lan) {
       for (const name of ic.peers.keys()) {
         const path = this.peers.get(name)!.paths.get(ic.index)!;
@@ -464,6 +497,7 @@ export class Membership implements TransportSink {
             hears,
             groups,
             epochs,
+            desired,
             version: this.peerVersions.get(name),
           },
           this.admission.key

@@ -149,6 +149,15 @@ export interface LocalSummary {
   groups: string[];
   /** Claim epoch of each group in `groups` (groups/claims.ts); missing ones are 0. */
   epochs?: Record<string, number>;
+  /** The operators' word on what should run (groups/desired.ts); absent: none yet. */
+  desired?: DesiredSummary;
+}
+
+/** The desired state as heartbeats carry it (version 3): a revision and two lists of groups. */
+export interface DesiredSummary {
+  revision: number;
+  stopped: string[];
+  started: string[];
 }
 
 /** A peer's summary as received. */
@@ -164,6 +173,8 @@ export interface PeerSummary {
   groups: string[] | null;
   /** Claim epoch of each held group; 0 for a peer that sends version-1 heartbeats. */
   epochs: Record<string, number> | null;
+  /** The desired state the peer knows; null before version 3 or with another layout. */
+  desired: DesiredSummary | null;
   hears: string[] | null;
   /** The heartbeat version the peer sends. */
   version: number;

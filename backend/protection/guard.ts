@@ -126,7 +126,8 @@ export class PartitionGuard {
   /**
    * Peers whose groups may start elsewhere although membership cannot show them down:
    * fenced, confirmed down by an operator, or past their watchdog deadline. Not peers that
-   * left: they released their groups before leaving, and what they stopped stays stopped.
+   * left: they released their groups before leaving (no takeover; the decider starts those
+   * that should run, as any group that runs nowhere: controller.ts startWanted).
    */
   down(): string[] {
     const now = this.clock.now();

@@ -101,7 +101,10 @@ export function inject(world: World, f: Fault, requests: RequestRecord[]): void 
           .filter((g) => !f.without.includes(g.name))
           .map((g) =>
             f.longer.includes(g.name)
-              ? { ...g, resources: g.resources.map((r) => (r.type === 'exec' ? { ...r, timeoutMs: r.timeoutMs * 3 } : r)) }
+              ? {
+                  ...g,
+                  resources: g.resources.map((r) => (r.type === 'exec' ? { ...r, timeoutMs: r.timeoutMs * 3 } : r)),
+                }
               : g
           ),
       };

@@ -86,13 +86,12 @@ export class SimHost {
       return;
     }
     this.pendingRevision = null;
-    const previous = this.config;
     this.world.note(this.name, `revision ${this.revisionNumber}: groups ${next.groups.map((g) => g.name).join(', ')}`);
     this.core.relayout(next.groups.map((g) => g.name));
     c.beforeReconfigure();
     this.revision = next;
     this.local.reconfigure(next.groups);
-    c.reconfigured(previous);
+    c.reconfigured();
   }
 
   /**
@@ -206,9 +205,9 @@ export class SimHost {
           this.name,
           `${o.operation} of ${o.group} (by ${by}): ${o.ok ? 'done' : 'failed'}, on ${o.server ?? 'nothing'}; ${o.steps.map((x) => `${x.action}@${x.server}:${x.ok ? 'ok' : x.detail}`).join(', ')}`
         ),
-      announce: (groups, epochs, remember) => {
+      announce: (groups, epochs, remember, desired) => {
         this.heldFile = [...remember];
-        core.updateSummary(restrictToLayout({ revision: 1, hash: '', groups, epochs }, core.layout));
+        core.updateSummary(restrictToLayout({ revision: 1, hash: '', groups, epochs, desired }, core.layout));
       },
     });
     this.core = core;

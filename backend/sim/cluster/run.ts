@@ -4,7 +4,8 @@
  * - never twice: no group active on two hosts at overlapping times, at any instant
  *   (checked by the truth at every resource start);
  * - available: `boundMs` after every fault has healed, every group that should run (automatic
- *   groups, minus those an operator stopped last) is fully online on exactly one host.
+ *   groups and those an operator started, minus those an operator stopped last) is fully
+ *   online on exactly one host, and a group an operator stopped last runs nowhere.
  *
  *   node build/backend/sim/cluster/run.js --seed 42 [--verbose]
  *   node build/backend/sim/cluster/run.js --scenario pause-holder/none --verbose
@@ -44,19 +45,27 @@ export async function runScenario(s: Scenario, seed: number, verbose = false): P
   for (const c of s.checks ?? []) {
     world.clock.setTimer(c.at, () => failures.push(...c.check(world)));
   }
-  const shouldRun = () => {
-    const wanted = new Set(world.config.groups.filter((g) => g.autoStart).map((g) => g.name));
+  /**
+   * What the requests made of each group: run, stay stopped, or either (the answer never
+   * came back, so the operator cannot know whether it was carried out: seed 2677).
+   */
+  const verdicts = () => {
+    const v = new Map<string, 'run' | 'stop' | 'either'>(
+      world.config.groups.filter((g) => g.autoStart).map((g) => [g.name, 'run'])
+    );
     for (const r of requests) {
+      const g = r.request.group;
+      const unknown = r.outcome === undefined && (r.error === undefined || r.error.includes('did not answer'));
       if (r.outcome?.ok) {
-        if (r.request.op === 'stop') {
-          wanted.delete(r.request.group);
-        } else {
-          wanted.add(r.request.group);
-        }
+        v.set(g, r.request.op === 'stop' ? 'stop' : 'run');
+      } else if (unknown && (r.request.op === 'stop') === (v.get(g) !== 'stop')) {
+        v.set(g, 'either');
       }
     }
-    return [...wanted];
+    return v;
   };
+  const groupsThat = (verdict: 'run' | 'stop') => [...verdicts()].filter(([, x]) => x === verdict).map(([g]) => g);
+  const shouldRun = () => groupsThat('run');
   const available = () =>
     shouldRun().every((g) => {
       const on = world.truth.activeOn(g);
@@ -79,6 +88,12 @@ export async function runScenario(s: Scenario, seed: number, verbose = false): P
   }
   for (const g of shouldRun()) {
     world.truth.checkAvailable(g, (h) => world.host(h).fullyActive(g), `${s.boundMs} ms after every fault healed`);
+  }
+  for (const g of groupsThat('stop')) {
+    const on = world.truth.activeOn(g);
+    if (on.length > 0) {
+      failures.push(`${g} is active on [${on.join(', ')}] although an operator stopped it last`);
+    }
   }
   failures.push(...(s.expect ? s.expect(world, requests) : []));
   return {
@@ -113,13 +128,14 @@ async function main(argv: string[]) {
     );
     return 0;
   }
-  const seed = Number(arg('--seed') ?? 1);
   const name = arg('--scenario');
-  const s = name ? SCENARIOS[name] : randomScenario(seed);
+  const given = arg('--seed');
+  const s = name ? SCENARIOS[name] : randomScenario(Number(given ?? 1));
   if (!s) {
     process.stderr.write(`no scenario is named "${name}"\n`);
     return 2;
   }
+  const seed = Number(given ?? s.seed ?? 1);
   const r = await runScenario(s, seed, argv.includes('--verbose'));
   if (argv.includes('--verbose')) {
     process.stdout.write(r.notes.join('\n') + '\n');

@@ -20,6 +20,8 @@ export interface Scenario {
   expect?: (world: World, requests: RequestRecord[]) => string[];
   /** Checked at virtual time `at`, during the faults. */
   checks?: Array<{ at: number; check: (world: World) => string[] }>;
+  /** The seed it runs with (boot times, latencies, script durations); 1 unless given. */
+  seed?: number;
 }
 
 const BOUND_MS = 20_000;
@@ -170,9 +172,16 @@ export const SCENARIOS: Record<string, Scenario> = {
       { at: 3000, fault: { kind: 'revision', without: ['g0'], longer: ['g1'], skewMs: 300 } },
       { at: 4000, fault: { kind: 'revision', without: [], longer: [], skewMs: 300 } },
     ],
-    healAt: 9000,
+    healAt: 16_000,
     boundMs: BOUND_MS,
-    checks: [{ at: 8000, check: (w) => expectOn(w, 'g0', ['server1'], 'after the revisions') }],
+    // Slow scripts (8x): the stop of the removal, then the start of the re-added group, take seconds.
+    checks: [
+      {
+        at: 15_000,
+        check: (w) =>
+          w.truth.activeOn('g0').length === 1 ? [] : [`g0 active on [${w.truth.activeOn('g0')}] after the revisions`],
+      },
+    ],
   })),
   // The holder is cut off, then a revision removes its group on the other side only: at the
   // heal, the initial revision adds it back everywhere and it runs on one server.
@@ -210,7 +219,159 @@ export const SCENARIOS: Record<string, Scenario> = {
       ];
     },
   },
+  // Groups left stopped with nobody to start them again, each once found by a random seed
+  // (the faults of that seed, run with it). Every server now knows what should run (the
+  // desired state, groups/desired.ts), and the decider starts a wanted group that runs nowhere.
+  ...named({
+    //
+    // A server fenced while it held g1 comes back at the heal and releases it as a leftover,
+    // announcing it for a moment, while g1's holder (cut off since, its fencing failing until
+    // the heal) is fenced: the releaser looked like the last holder, stopping deliberately, and
+    // dropped its own wish to restart g1, which it saw held by the server fenced a moment later.
+    'leftover-holder-fenced': replay(2082, { servers: 3, groups: 3, mode: 'fencing' }, [
+      [6856, { kind: 'fence-fails', host: 'server3' }],
+      [15046, { kind: 'kill', host: 'server2' }],
+      [18000, { kind: 'bmc-down', host: 'server1' }],
+      [29621, { kind: 'partition', side: ['server3'] }],
+    ]),
+    // The partition loser stops g0 and would ask for it again on rejoining, but is fenced
+    // (its fencing failed until the heal) before it rejoins: the wish dies with its power.
+    'partition-loser-fenced': replay(5152, { servers: 3, groups: 2, mode: 'fencing' }, [
+      [3372, { kind: 'fence-fails', host: 'server2' }],
+      [24045, { kind: 'fence-fails', host: 'server1' }],
+      [24887, { kind: 'one-way', interconnect: 0, from: 'server3', to: 'server1' }],
+      [25599, { kind: 'loss', interconnect: 1, from: 'server3', to: 'server1', p: 0.3232685153838247 }],
+      [
+        26021,
+        {
+          kind: 'requests',
+          requests: [req('server1', { op: 'move', group: 'g0' }), req('server2', { op: 'stop', group: 'g1' })],
+        },
+      ],
+      [28298, { kind: 'partition', side: ['server1', 'server3'] }],
+    ]),
+    // A clean stop moves g2 away, the move fails (its holder's heartbeats still announce it),
+    // and the agent is killed before it writes down that g2 should run again.
+    'stop-agent-killed-mid-move': replay(3377, { servers: 3, groups: 3, mode: 'none' }, [
+      [6020, { kind: 'stop-agent', host: 'server3' }],
+      [6405, { kind: 'kill', host: 'server3' }],
+      [23948, { kind: 'stop-agent', host: 'server3' }],
+      [26787, { kind: 'partition', side: ['server2', 'server3'] }],
+    ]),
+    // The automatic start of g1 fails on its first server, once per run of the decider, and
+    // was never tried on the next one nor again after the heal.
+    'auto-start-fails-first': replay(4116, { servers: 2, groups: 4, mode: 'watchdog' }, [
+      [
+        10469,
+        {
+          kind: 'requests',
+          requests: [
+            req('server1', { op: 'move', group: 'g0', server: 'server2' }),
+            req('server1', { op: 'start', group: 'g2' }),
+            req('server2', { op: 'stop', group: 'g0' }),
+          ],
+        },
+      ],
+      [13165, { kind: 'fail-start', host: 'server2', group: 'g1' }],
+      [16059, { kind: 'kill', host: 'server2' }],
+      [26950, { kind: 'kill', host: 'server1' }],
+      [27741, { kind: 'loss', interconnect: 0, from: 'server1', to: 'server2', p: 0.5844354836270214 }],
+    ]),
+    // The takeover of g3 fails on the only other server: given up, never tried after the heal.
+    'takeover-fails-once': replay(6144, { servers: 2, groups: 4, mode: 'watchdog' }, [
+      [13433, { kind: 'fence-fails', host: 'server2' }],
+      [22837, { kind: 'fail-start', host: 'server1', group: 'g3' }],
+      [26716, { kind: 'slow', host: 'server1', factor: 5 }],
+      [26759, { kind: 'kill', host: 'server2' }],
+    ]),
+    // An operator's move of g0 fails on every server: the decider that stopped it kept no
+    // wish to start it again.
+    'move-fails-everywhere': replay(5775, { servers: 2, groups: 2, mode: 'watchdog' }, [
+      [2518, { kind: 'loss', interconnect: 0, from: 'server1', to: 'server2', p: 0.7346027566585689 }],
+      [4715, { kind: 'slow', host: 'server1', factor: 4 }],
+      [6439, { kind: 'cut-link', interconnect: 1, a: 'server2', b: 'server1' }],
+      [21011, { kind: 'requests', requests: [req('server2', { op: 'move', group: 'g0', server: 'server2' })] }],
+      [22054, { kind: 'fail-start', host: 'server1', group: 'g0' }],
+      [28329, { kind: 'cut-link', interconnect: 1, a: 'server1', b: 'server2' }],
+    ]),
+    // A server fenced while it held g2 comes back with it in its state directory and asked
+    // for it again, although an operator had stopped g2 meanwhile: the operator's word is
+    // newer, and the group must stay stopped (the oracle checks that too).
+    'rejoin-after-operator-stop': replay(20090, { servers: 4, groups: 4, mode: 'fencing' }, [
+      [5204, { kind: 'slow', host: 'server1', factor: 10 }],
+      [11812, { kind: 'kill', host: 'server1' }],
+      [16471, { kind: 'kill', host: 'server3' }],
+      [
+        25306,
+        {
+          kind: 'requests',
+          requests: [req('server3', { op: 'move', group: 'g1' }), req('server4', { op: 'stop', group: 'g2' })],
+        },
+      ],
+    ]),
+    // The agent asked to stop g1 is frozen, then reset by its watchdog, before the decider's
+    // answer (stopped) reaches it: the operator never learns the outcome, so g1 stopped and
+    // g1 running are both right (the oracle does not count it as unavailable).
+    'stop-answer-lost': replay(2677, { servers: 4, groups: 4, mode: 'watchdog' }, [
+      [
+        14839,
+        {
+          kind: 'requests',
+          requests: [
+            req('server3', { op: 'stop', group: 'g1' }),
+            req('server4', { op: 'stop', group: 'g0' }),
+            req('server2', { op: 'move', group: 'g1' }),
+          ],
+        },
+      ],
+      [15160, { kind: 'pause', host: 'server3', ms: 3639 }],
+      [27719, { kind: 'fail-start', host: 'server2', group: 'g1' }],
+    ]),
+    // The decider freezes while it stops g2 for an operator; the next decider must not start
+    // g2 again meanwhile: the stop is announced as the operator's word before it is carried out.
+    'decider-paused-mid-stop': replay(30114, three('none', 3), [
+      [
+        10706,
+        {
+          kind: 'requests',
+          requests: [
+            req('server1', { op: 'stop', group: 'g2' }),
+            req('server3', { op: 'move', group: 'g2', server: 'server1' }),
+          ],
+        },
+      ],
+      [11111, { kind: 'pause', host: 'server1', ms: 3795 }],
+      [16766, { kind: 'bmc-down', host: 'server2' }],
+      [21271, { kind: 'requests', requests: [req('server2', { op: 'stop', group: 'g0' })] }],
+    ]),
+    // A killed holder comes back and announces its leftovers g1 and g2 as it starts stopping
+    // them, in two heartbeats sent at once; the older one ([g1]) arrived last, and the decider,
+    // reading g2 as free, started it while the leftover still ran. Only the newest round of a
+    // peer counts now (membership.ts).
+    'leftover-heartbeats-reordered': replay(30232, three('none', 3), [
+      [
+        5193,
+        {
+          kind: 'requests',
+          requests: [req('server3', { op: 'move', group: 'g1' }), req('server2', { op: 'move', group: 'g1' })],
+        },
+      ],
+      [8932, { kind: 'power-off', host: 'server2' }],
+      [15630, { kind: 'kill', host: 'server3' }],
+      [17827, { kind: 'fence-fails', host: 'server3' }],
+      [25380, { kind: 'loss', interconnect: 0, from: 'server2', to: 'server1', p: 0.7505407510790973 }],
+    ]),
+  }),
 };
+
+function named(scenarios: Record<string, Omit<Scenario, 'name'>>): Record<string, Scenario> {
+  return Object.fromEntries(Object.entries(scenarios).map(([name, s]) => [name, { name, ...s }]));
+}
+
+/** A random seed's faults as a named scenario, run with that seed (so it replays exactly). */
+function replay(seed: number, setup: SimSetup, faults: Array<[number, Fault]>): Omit<Scenario, 'name'> {
+  return { seed, setup, faults: faults.map(([at, fault]) => ({ at, fault })), healAt: 35_000, boundMs: BOUND_MS };
+}
 
 /** One random scenario: 2 to 4 servers, a settle mode, 2 to 6 faults, then a heal. */
 export function randomScenario(seed: number): Scenario {

@@ -7,7 +7,7 @@
  *                                   version 1), the group runs once; a move through either
  *                                   agent works (N coordinates its own requests, N+1 decides
  *                                   the others: N agents do not decide)
- *   server1 upgraded to N+1       -> both speak version 2; the group still runs once
+ *   server1 upgraded to N+1       -> both speak the newest version (3); the group still runs once
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -87,7 +87,7 @@ test('version N and N+1 run together: both online, the group once, moves through
   expect(markers.running('web')).toEqual(['server1']);
 });
 
-test('server1 upgraded to N+1: both speak version 2, the group still runs once', async () => {
+test('server1 upgraded to N+1: both speak the newest version, the group still runs once', async () => {
   await agents.server1.stop(); // N stops its groups; N+1 sees it leave
   agents.server1 = await startAgent(config, 'server1', { dir: agents.server1.dir });
   await eventually(

@@ -93,6 +93,11 @@ describe('where groups go', () => {
     expect(autoStartGroups(fromServer2('suspect'))).toEqual([{ group: 'web', server: 'server2' }]);
     const held = input({ peers: [{ server: 'server2', state: 'unknown', holds: ['web'] }] });
     expect(autoStartGroups(held)).toEqual([]);
+    // The desired state decides which groups should run (groups/desired.ts): a group an
+    // operator started runs though not automatic, one an operator stopped does not.
+    expect(autoStartGroups(input(), ['db']).map((t) => t.group)).toEqual(['db']);
+    expect(autoStartGroups(input(), [])).toEqual([]);
+    expect(autoStartGroups(held, ['web'])).toEqual([]); // held by a silent server: never free
   });
 
   test('settled: every peer answered, or a full timeout has passed', () => {

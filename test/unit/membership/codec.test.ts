@@ -33,7 +33,8 @@ function sample(over: Partial<Heartbeat> = {}): Heartbeat {
     hears: { size: 32, members: [0, 1, 31] },
     groups: { size: 128, members: [0, 64, 127] },
     epochs: [33, 0xffffffff, 64],
-    version: 2,
+    desired: { revision: 0xfffffffe, stopped: { size: 128, members: [1, 127] }, started: { size: 128, members: [64] } },
+    version: 3,
     ...over,
   };
 }
@@ -52,9 +53,11 @@ describe('heartbeat codec', () => {
       hears: { size: 0, members: [] },
       groups: { size: 0, members: [] },
       epochs: [],
+      desired: { revision: 0, stopped: { size: 0, members: [] }, started: { size: 0, members: [] } },
     });
     const packet = encodeHeartbeat({ ...hb, from: 'a', to: 'b', cluster: 'c' }, KEY);
-    expect(packet.length).toBe(MIN_PACKET_BYTES + 1); // version 2's epoch count
+    // Version 2's epoch count; version 3's desired revision and two empty bitmaps.
+    expect(packet.length).toBe(MIN_PACKET_BYTES + 1 + 4 + 2);
     expect(decodeHeartbeat(packet, KEY, 'c')).toEqual({
       ok: true,
       heartbeat: { ...hb, from: 'a', to: 'b', cluster: 'c' },
@@ -74,24 +77,41 @@ describe('heartbeat codec', () => {
       hears: toBitmap(servers, layout.serverIndex),
       groups: toBitmap(groups, layout.groupIndex),
       epochs: groups.map((_, i) => 0xffffff00 + i),
+      desired: {
+        revision: 0xffffffff,
+        stopped: toBitmap(groups.slice(0, 64), layout.groupIndex),
+        started: toBitmap(groups.slice(64), layout.groupIndex),
+      },
     });
     const size = encodeHeartbeat(hb, KEY).length;
-    expect(size).toBe(672);
-    // The format's worst case: 63-character names, a 64-byte hash and 255-bit bitmaps.
+    expect(size).toBe(672 + 4 + 2 * 17);
+    // The largest the schema allows: 63-character names, a 64-byte hash, 32 servers and 128
+    // groups, every group held.
     const long = (c: string) => c.repeat(63);
+    const all = (n: number) => ({ size: n, members: Array.from({ length: n }, (_, i) => i) });
     const worst = sample({
       cluster: long('c'),
       from: long('f'),
       to: long('t'),
       hash: 'f'.repeat(128),
-      hears: { size: 255, members: Array.from({ length: 255 }, (_, i) => i) },
-      groups: { size: 255, members: Array.from({ length: 255 }, (_, i) => i) },
-      epochs: Array.from({ length: 255 }, () => 0xffffffff),
+      hears: all(32),
+      groups: all(128),
+      epochs: Array.from({ length: 128 }, () => 0xffffffff),
+      desired: { revision: 0xffffffff, stopped: all(128), started: all(128) },
     });
     const worstSize = encodeHeartbeat(worst, KEY).length;
-    expect(worstSize).toBe(1426);
+    expect(worstSize).toBe(912);
     expect(worstSize).toBeLessThan(MAX_PACKET_BYTES);
     expect(decodeHeartbeat(encodeHeartbeat(worst, KEY), KEY, long('c')).ok).toBe(true);
+    // The format's own worst case (255-entry bitmaps, beyond the schema) as versions 1 and 2
+    // could send it still fits.
+    const formatWorst = {
+      ...worst,
+      hears: all(255),
+      groups: all(255),
+      epochs: Array.from({ length: 255 }, () => 0xffffffff),
+    };
+    expect(encodeHeartbeat({ ...formatWorst, version: 2 }, KEY).length).toBe(1426);
   });
 
   test('the encoder refuses what it cannot represent', () => {
@@ -100,15 +120,21 @@ describe('heartbeat codec', () => {
     expect(() => encodeHeartbeat(sample({ seq: 2 ** 32 }), KEY)).toThrow(/out of range/);
   });
 
-  test('version 1 packets (agents not yet upgraded) are read, with epochs 0, and can be sent', () => {
-    const v1 = sample({ version: 1, epochs: [] });
+  test('version 1 and 2 packets (agents not yet upgraded) are read, with epochs 0 and no desired state, and can be sent', () => {
+    const v3size = encodeHeartbeat(sample(), KEY).length;
+    const v2 = sample({ version: 2, desired: null });
+    const p2 = encodeHeartbeat({ ...v2, desired: sample().desired }, KEY); // not sent in version 2
+    expect(p2.length).toBe(v3size - 4 - 2 * 17);
+    expect(p2[0]).toBe(2);
+    expect(decodeHeartbeat(p2, KEY, 'cluster')).toEqual({ ok: true, heartbeat: v2 });
+    const v1 = sample({ version: 1, epochs: [], desired: null });
     const packet = encodeHeartbeat(v1, KEY);
-    expect(packet.length).toBe(encodeHeartbeat(sample(), KEY).length - 1 - 3 * 4);
+    expect(packet.length).toBe(p2.length - 1 - 3 * 4);
     expect(packet[0]).toBe(1);
     expect(decodeHeartbeat(packet, KEY, 'cluster')).toEqual({ ok: true, heartbeat: v1 });
-    const v3 = Buffer.from(encodeHeartbeat(sample(), KEY));
-    v3[0] = 3;
-    expect(decodeHeartbeat(v3, KEY, 'cluster')).toMatchObject({ ok: false, reason: 'malformed' });
+    const v4 = Buffer.from(encodeHeartbeat(sample(), KEY));
+    v4[0] = 4;
+    expect(decodeHeartbeat(v4, KEY, 'cluster')).toMatchObject({ ok: false, reason: 'malformed' });
     expect(() => encodeHeartbeat(sample({ epochs: [1] }), KEY)).toThrow(/one for one/);
   });
 
@@ -172,14 +198,20 @@ describe('heartbeat codec', () => {
     const zero = encodeHeartbeat(sample({ seq: 0 }), KEY);
     expect(decodeHeartbeat(zero, KEY, 'cluster')).toMatchObject({ reason: 'malformed' });
     // Unknown version.
-    const v3 = Buffer.from(body);
-    v3[0] = 3;
-    expect(decodeHeartbeat(sign(v3), KEY, 'cluster')).toMatchObject({
+    const v4 = Buffer.from(body);
+    v4[0] = 4;
+    expect(decodeHeartbeat(sign(v4), KEY, 'cluster')).toMatchObject({
       reason: 'malformed',
-      detail: 'unsupported version 3',
+      detail: 'unsupported version 4',
     });
+    // Version 3 with a desired-state bit beyond its bitmap: stopped (bit 127 set) comes
+    // before started, each a size byte and 16 bytes.
+    const v3 = encodeHeartbeat(sample(), KEY);
+    const v3body = Buffer.from(v3.subarray(0, v3.length - 32));
+    v3body[v3body.length - 34] = 127;
+    expect(decodeHeartbeat(sign(v3body), KEY, 'cluster')).toMatchObject({ reason: 'malformed' });
     // Version 2 with an epoch count that is not the held-group count.
-    const v2 = encodeHeartbeat(sample(), KEY);
+    const v2 = encodeHeartbeat(sample({ version: 2, desired: null }), KEY);
     const v2body = Buffer.from(v2.subarray(0, v2.length - 32));
     v2body[v2body.length - 13] = 2; // the count byte before three u32 epochs
     expect(decodeHeartbeat(sign(v2body), KEY, 'cluster')).toMatchObject({

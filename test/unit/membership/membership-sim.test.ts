@@ -402,6 +402,7 @@ describe('membership simulation: summaries and muting', () => {
       hash: 'ab'.repeat(32),
       groups: ['failover3', 'failover1'],
       epochs: { failover3: 65 },
+      desired: { revision: 97, stopped: ['failover2'], started: ['failover3'] },
     });
     c.run(1000);
     expect(c.peer('server1', 'server2').summary).toEqual({
@@ -410,9 +411,12 @@ describe('membership simulation: summaries and muting', () => {
       layoutMatches: true,
       groups: ['failover1', 'failover3'],
       epochs: { failover1: 0, failover3: 65 },
+      desired: { revision: 97, stopped: ['failover2'], started: ['failover3'] },
       hears: ['server1', 'server2', 'server3'],
-      version: 2,
+      version: 3,
     });
+    // A peer that announces no desired state yet is read as "nothing decided" (revision 0).
+    expect(c.peer('server2', 'server1').summary?.desired).toEqual({ revision: 0, stopped: [], started: [] });
     c.net.setServer('server3', false);
     c.run(2000);
     expect(c.peer('server1', 'server2').summary?.hears).toEqual(['server1', 'server2']);
@@ -423,6 +427,90 @@ describe('membership simulation: summaries and muting', () => {
     );
     expect(() => c.core('server2').updateSummary({ revision: -1, hash: '', groups: [] })).toThrow(/revision/);
     expect(() => c.core('server2').updateSummary({ revision: 1, hash: 'XYZ', groups: [] })).toThrow(/hash/);
+    expect(() =>
+      c
+        .core('server2')
+        .updateSummary({ revision: 1, hash: '', groups: [], desired: { revision: 0.5, stopped: [], started: [] } })
+    ).toThrow(/desired revision/);
+  });
+
+  test('a heartbeat overtaken by a newer one does not undo the newer summary', () => {
+    // A round sent at once on a change, then the next: the older may arrive last.
+    const c = new SimCluster({ groups: ['g1', 'g2'] });
+    c.startAll();
+    c.run(500);
+    const s1 = c.core('server1');
+    const packet = (seq: number, groups: number[]) =>
+      encodeHeartbeat(
+        {
+          cluster: 'sim',
+          from: 'server2',
+          to: 'server1',
+          interconnect: 0,
+          incarnation: 9000n,
+          seq,
+          sentAt: 0,
+          echo: null,
+          revision: 0,
+          hash: '',
+          layout: s1.layout.digest,
+          hears: { size: 3, members: [0, 1, 2] },
+          groups: { size: 2, members: groups },
+          epochs: groups.map(() => 0),
+        },
+        heartbeatKey(SECRET)
+      );
+    s1.receive(0, packet(2, [0, 1]), '10.0.0.2');
+    s1.receive(0, packet(1, [0]), '10.0.0.2'); // accepted (replay window), but older
+    expect(s1.packetCounters().accepted).toBeGreaterThan(0);
+    expect(c.peer('server1', 'server2').summary?.groups).toEqual(['g1', 'g2']);
+    s1.receive(0, packet(3, [0]), '10.0.0.2');
+    expect(c.peer('server1', 'server2').summary?.groups).toEqual(['g1']);
+  });
+
+  test('a peer of heartbeat version 2 is read (no desired state) and answered in version 2', () => {
+    // A rolling upgrade from the version before the desired state.
+    const c = new SimCluster({ groups: ['g1', 'g2'] });
+    c.startAll();
+    c.run(500);
+    c.net.setServer('server2', false); // its own rounds stop: only the crafted ones are heard
+    const s1 = c.core('server1');
+    const sent: Uint8Array[] = [];
+    let crafted = false;
+    c.net.tap((x) => crafted && x.from === 'server1' && x.to === 'server2' && sent.push(x.packet));
+    for (let seq = 1; seq <= 3; seq++) {
+      const v2 = encodeHeartbeat(
+        {
+          cluster: 'sim',
+          from: 'server2',
+          to: 'server1',
+          interconnect: 0,
+          incarnation: 9000n,
+          seq,
+          sentAt: 0,
+          echo: null,
+          revision: 0,
+          hash: '',
+          layout: s1.layout.digest,
+          hears: { size: 3, members: [0, 1, 2] },
+          groups: { size: 2, members: [1] },
+          epochs: [64],
+          version: 2,
+        },
+        heartbeatKey(SECRET)
+      );
+      s1.receive(0, v2, '10.0.0.2');
+      crafted = true;
+      c.run(600 + seq * 100);
+    }
+    expect(c.peer('server1', 'server2').summary).toMatchObject({
+      groups: ['g2'],
+      epochs: { g2: 64 },
+      desired: null,
+      version: 2,
+    });
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.map((p) => p[0])).toEqual(sent.map(() => 2));
   });
 
   test('a peer whose server or group lists differ is heard, but its summary is not read', () => {
@@ -440,8 +528,9 @@ describe('membership simulation: summaries and muting', () => {
       layoutMatches: false,
       groups: null,
       epochs: null,
+      desired: null,
       hears: null,
-      version: 2,
+      version: 3,
     });
   });
 

@@ -11,7 +11,7 @@ const SEEDS = Array.from({ length: 24 }, (_, i) => 1000 + i * 7919);
 
 describe('whole-cluster simulation', () => {
   test.each(Object.keys(SCENARIOS))('scenario %s: never twice, available after the heal', async (name) => {
-    const r = await runScenario(SCENARIOS[name], 1);
+    const r = await runScenario(SCENARIOS[name], SCENARIOS[name].seed ?? 1);
     expect({ report: report(r), bad: r.violations.length + r.failures.length }).toMatchObject({ bad: 0 });
     expect(r.starts).toBeGreaterThan(0); // the scenario did run groups
   });
