@@ -47,7 +47,6 @@ export function InterconnectsTable() {
                     disabled={readOnly}
                     options={TYPES}
                     value={typeof row.type === 'string' ? row.type : null}
-                    invalid={problems.at([...base, 'type']) !== undefined}
                     onChange={(o) => draft.set([...base, 'type'], o.value)}
                   />
                 </td>

@@ -150,6 +150,15 @@ export function ListField(props: FieldProps & { optional?: boolean }) {
   );
 }
 
+/** Field hands `invalid` to its child: a row of two inputs takes it without passing it to the DOM. */
+function Row({ children }: { children: React.ReactNode; invalid?: boolean }) {
+  return (
+    <Stack direction="row" gap={1}>
+      {children}
+    </Stack>
+  );
+}
+
 const SECRET_KINDS = ['file', 'credential', 'env'] as const;
 
 /**
@@ -162,7 +171,7 @@ export function SecretRefField(props: FieldProps) {
   const kind = SECRET_KINDS.find((k) => k in ref) ?? 'file';
   return (
     <PathField {...props} description={props.description ?? 'A reference to the secret, never the secret.'}>
-      <Stack direction="row" gap={1}>
+      <Row>
         <Combobox
           width={16}
           disabled={readOnly}
@@ -178,7 +187,7 @@ export function SecretRefField(props: FieldProps) {
           data-testid={testIds.configEditor.field(props.path)}
           onChange={(e) => draft.set(props.path, { [kind]: e.currentTarget.value })}
         />
-      </Stack>
+      </Row>
     </PathField>
   );
 }

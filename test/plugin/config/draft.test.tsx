@@ -30,14 +30,20 @@ describe('draft model', () => {
     expect(getIn(base, KEYWORD2)).toBe('127.77.0.2:10162');
     expect(next.servers).toBe(base.servers);
     expect(getIn(setIn(base, ['watchdog', 'timeoutMs'], 5000), ['watchdog'])).toEqual({ timeoutMs: 5000 });
-    expect(getIn(setIn(base, ['monitors', 1, 'perServer', 'server1'], undefined), ['monitors', 1, 'perServer'])).toEqual({
+    expect(
+      getIn(setIn(base, ['monitors', 1, 'perServer', 'server1'], undefined), ['monitors', 1, 'perServer'])
+    ).toEqual({
       server2: { keyword: '127.77.0.2:10162' },
     });
     expect((setIn(base, ['interconnects', 0], undefined).interconnects as unknown[]).length).toBe(2);
   });
 
   test('renaming a server renames its address column, its keyword and its references', () => {
-    const withRefs = setIn(setIn(running(), ['groups', 0, 'startupServers'], ['server2', 'server1']), ['monitors', 1, 'servers'], ['server2']);
+    const withRefs = setIn(
+      setIn(running(), ['groups', 0, 'startupServers'], ['server2', 'server1']),
+      ['monitors', 1, 'servers'],
+      ['server2']
+    );
     const next = renameServer(withRefs, 1, 'node-b');
     expect(Object.keys(getIn(next, ['interconnects', 0, 'addresses']) as object)).toEqual(['server1', 'node-b']);
     expect(getIn(next, ['monitors', 1, 'perServer', 'node-b', 'keyword'])).toBe('127.77.0.2:10162');
@@ -45,10 +51,9 @@ describe('draft model', () => {
     expect(getIn(next, ['monitors', 1, 'servers'])).toEqual(['node-b']);
     expect(validateConfig(next).ok).toBe(true);
     // Typing another server's name does not merge the two columns.
-    expect(Object.keys(getIn(renameServer(running(), 1, 'server1'), ['interconnects', 0, 'addresses']) as object)).toEqual([
-      'server1',
-      'server2',
-    ]);
+    expect(
+      Object.keys(getIn(renameServer(running(), 1, 'server1'), ['interconnects', 0, 'addresses']) as object)
+    ).toEqual(['server1', 'server2']);
   });
 
   test('a problem path finds its line in the YAML as printed and as people indent it', () => {
