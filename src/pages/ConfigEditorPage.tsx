@@ -159,15 +159,21 @@ function ConfigEditorPage() {
             {loadError}
           </Alert>
         )}
-        {result && <ApplyResult result={result} onRemove={() => setResult(null)} />}
-        {result?.kind === 'conflict' && !readOnly && (
-          <div data-testid={testIds.configEditor.conflict}>
-            <Alert severity="warning" title="Your edits are based on an older revision">
-              Another change was applied since revision {running?.revision}. Rebase reloads the current revision and
-              re-applies your edits on top of it when they touch other settings; you review and apply again.{' '}
-              <Button size="sm" onClick={doRebase} data-testid={testIds.configEditor.rebase}>
-                Rebase my edits
-              </Button>
+        {result && result.kind !== 'conflict' && <ApplyResult result={result} onRemove={() => setResult(null)} />}
+        {result?.kind === 'conflict' && (
+          <div data-testid={testIds.configEditor.applyResult} data-kind="conflict">
+            <Alert
+              severity="warning"
+              title="Not applied: someone changed the configuration"
+              onRemove={() => setResult(null)}
+            >
+              <div data-testid={testIds.configEditor.conflict}>
+                {result.message}. Rebase reloads the current revision and re-applies your edits on top of it when they
+                touch other settings; you review the changes and apply again.{' '}
+                <Button size="sm" onClick={doRebase} data-testid={testIds.configEditor.rebase}>
+                  Rebase my edits
+                </Button>
+              </div>
             </Alert>
           </div>
         )}

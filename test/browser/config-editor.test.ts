@@ -136,6 +136,9 @@ test('a per-server keyword edited in the form: the diff, the apply, the new revi
     { intervalMs: 100 }
   );
   expect(await byId(page, ids.status).getAttribute('data-base')).toBe('1');
+  // The product's interconnect table: a row per route in priority order, a column per server.
+  expect(await byId(page, ids.field(['interconnects', 2, 'addresses', 'server2'])).inputValue()).toBe(bmcAddress(2));
+  await screenshot(page, 'config-servers');
   await byId(page, ids.tab('monitors')).click();
   await byId(page, ids.select('monitors', 'mrw1')).click();
   const keyword = `${ip('127.0.0.2')}:${TRAP_PORT + 1}`;
@@ -184,7 +187,7 @@ test('another apply in between: the conflict is shown, rebase re-applies the edi
   expect(put.status).toBe(200);
   expect(put.body.revision).toBe(3);
 
-  await apply(page, /Someone changed the configuration/);
+  await apply(page, /Not applied: someone changed the configuration/);
   await byId(page, ids.conflict).waitFor();
   await screenshot(page, 'config-conflict');
   await byId(page, ids.rebase).click();

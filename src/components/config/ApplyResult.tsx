@@ -60,11 +60,7 @@ export function ApplyResult({ result, onRemove }: { result: ApplyView; onRemove:
           )}
         </Alert>
       ) : (
-        <Alert
-          severity="error"
-          title={result.kind === 'conflict' ? 'Someone changed the configuration' : 'Not applied'}
-          onRemove={onRemove}
-        >
+        <Alert severity="error" title="Not applied" onRemove={onRemove}>
           {result.message}
           {result.kind === 'refused' && result.problems && (
             <ul>

@@ -20,6 +20,7 @@ function Optional({
   return (
     <Stack direction="column" gap={1}>
       <InlineSwitch
+        transparent
         label={label}
         showLabel
         value={on}

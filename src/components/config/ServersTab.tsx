@@ -60,6 +60,7 @@ function ServerCard({ index, count, hasBmc }: { index: number; count: number; ha
           <TextField path={[...base, 'api', 'address']} label="API address" required width={20} />
           <NumberField path={[...base, 'api', 'port']} label="API port" placeholder="29010" />
           <InlineSwitch
+            transparent
             label="BMC"
             showLabel
             value={hasBmc}
