@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { parseText, validateConfig, type PathPart, type Problem } from '../../backend/config/model';
+import { canonicalObject, parseText, validateConfig, type PathPart, type Problem } from '../../backend/config/model';
 import { moveItem, ProblemIndex, renameServer, setIn, toYaml, type DraftData } from './draft';
 
 /** Validation waits for a pause in typing: a maximum configuration takes tens of ms to check. */
@@ -22,9 +22,11 @@ export interface Checked {
   syntax: Problem | null;
   problems: ProblemIndex;
   valid: boolean;
+  /** The canonical object of a valid draft (what apply sends, what the diff shows). */
+  canonical: DraftData | null;
 }
 
-const EMPTY: Checked = { version: -1, syntax: null, problems: new ProblemIndex([]), valid: false };
+const EMPTY: Checked = { version: -1, syntax: null, problems: new ProblemIndex([]), valid: false, canonical: null };
 
 /**
  * The one draft behind the forms and the YAML view. A form edit changes the object (the
@@ -72,6 +74,7 @@ export function useDraft() {
             syntax: parsed.problems[0],
             problems: new ProblemIndex(parsed.problems),
             valid: false,
+            canonical: null,
           });
           return;
         }
@@ -81,14 +84,24 @@ export function useDraft() {
         setState((now) => (now.version === s.version ? { ...now, data: typed, synced: true } : now));
       }
       const v = validateConfig(data);
-      setChecked({ version: s.version, syntax: null, problems: new ProblemIndex(v.ok ? [] : v.problems), valid: v.ok });
+      setChecked({
+        version: s.version,
+        syntax: null,
+        problems: new ProblemIndex(v.ok ? [] : v.problems),
+        valid: v.ok,
+        canonical: v.ok ? (canonicalObject(v.config) as DraftData) : null,
+      });
     }, VALIDATE_DELAY_MS);
     return () => clearTimeout(timer);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state.version]);
 
-  const text = useMemo(() => state.text ?? (state.data ? toYaml(state.data) : ''), [state.text, state.data]);
-  return { ...state, text, checked, pending: checked.version !== state.version, ...actions };
+  // Printing a maximum configuration takes ~100 ms: only when the YAML view asks, once per change.
+  const yaml = useMemo(() => {
+    let printed: string | undefined;
+    return () => (printed ??= state.text ?? (state.data ? toYaml(state.data) : ''));
+  }, [state.text, state.data]);
+  return { ...state, yaml, checked, pending: checked.version !== state.version, ...actions };
 }
 
 export type Draft = ReturnType<typeof useDraft>;

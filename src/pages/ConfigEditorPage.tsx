@@ -4,7 +4,7 @@ import type { PathPart } from '../../backend/config/model';
 import { currentAbilities } from '../api/roles';
 import { ApiTab } from '../components/config/ApiTab';
 import { ApplyResult } from '../components/config/ApplyResult';
-import { DiffView } from '../components/config/DiffView';
+import { ChangesTab } from '../components/config/ChangesTab';
 import { DraftContext } from '../components/config/fields';
 import { GroupsTab } from '../components/config/GroupsTab';
 import { HistoryTab } from '../components/config/HistoryTab';
@@ -14,7 +14,7 @@ import { ServersTab } from '../components/config/ServersTab';
 import { TrapsTab } from '../components/config/TrapsTab';
 import { YamlTab } from '../components/config/YamlTab';
 import { testIds } from '../components/testIds';
-import { canonicalOf, rebase, toYaml, type DraftData } from '../config/draft';
+import { canonicalOf, changedPaths, rebase, type DraftData } from '../config/draft';
 import { useClusterConfig, type ApplyView } from '../config/useClusterConfig';
 import { useDraft } from '../config/useDraft';
 
@@ -77,22 +77,23 @@ function ConfigEditorPage() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  // Diffed once validation has caught up, not on every key stroke.
+  // Compared once validation has caught up (canonical forms), not on every key stroke.
   const { checked } = draft;
-  const proposed = useMemo(
-    () => (draft.data ? toYaml(canonicalOf(draft.data).value) : ''),
+  const dirty = useMemo(() => {
+    if (!running || !draft.data) {
+      return false;
+    }
+    return changedPaths(running.config, checked.canonical ?? draft.data).length > 0;
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [checked]
-  );
-  const runningYaml = useMemo(() => (running ? toYaml(running.config) : ''), [running]);
-  const dirty = draft.data !== null && proposed !== runningYaml;
+  }, [running, checked]);
 
   const doRebase = async () => {
     if (!running || !draft.data) {
       return;
     }
     const base = running.config;
-    const mine = canonicalOf(draft.data).value;
+    // The edits as the agents would read them (defaults filled in), compared path by path.
+    const mine = checked.canonical ?? canonicalOf(draft.data).value;
     try {
       const now = await cluster.load();
       const r = rebase(base, mine, now.config);
@@ -236,7 +237,9 @@ function ConfigEditorPage() {
         >
           {active?.view()}
         </DraftContext.Provider>
-        {tab === 'changes' && <DiffView before={runningYaml} after={proposed} testId={testIds.configEditor.diff} />}
+        {tab === 'changes' && running && (
+          <ChangesTab running={running.config} proposed={checked.canonical} revision={running.revision} />
+        )}
         {tab === 'history' && (
           <HistoryTab
             history={cluster.history}
@@ -271,8 +274,8 @@ function ConfigEditorPage() {
             setConfirming(false);
             setResult(r);
             setNotice(null);
-            if (r.kind === 'done' && draft.data) {
-              reset(canonicalOf(draft.data).value as DraftData);
+            if (r.kind === 'done' && checked.canonical) {
+              reset(checked.canonical);
             }
           }}
           onDismiss={() => setConfirming(false)}

@@ -12,7 +12,7 @@ export function YamlTab() {
   const s = useStyles2(getStyles);
   const { draft, readOnly, problems } = useDraftContext();
   const area = useRef<HTMLTextAreaElement>(null);
-  const text = draft.text;
+  const text = draft.yaml();
   const located = useMemo(() => {
     const lines = yamlLines(text);
     return problems.problems.map((p) => ({ ...p, line: syntaxLine(p.message) ?? lineOf(lines, p.path) }));

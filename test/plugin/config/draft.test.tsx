@@ -124,12 +124,12 @@ describe('useDraft', () => {
     await waitFor(() => expect(result.current.checked.valid).toBe(true));
 
     act(() => result.current.set(KEYWORD2, '127.77.0.2:10163'));
-    expect(result.current.text).toContain('keyword: 127.77.0.2:10163');
+    expect(result.current.yaml()).toContain('keyword: 127.77.0.2:10163');
     expect(result.current.pending).toBe(true);
     await waitFor(() => expect(result.current.pending).toBe(false));
     expect(result.current.checked.valid).toBe(true);
 
-    act(() => result.current.setText(result.current.text.replace('127.77.0.2:10163', '127.77.0.2:70000')));
+    act(() => result.current.setText(result.current.yaml().replace('127.77.0.2:10163', '127.77.0.2:70000')));
     // Not parsed on the key stroke: the forms still show the previous value.
     expect(getIn(result.current.data, KEYWORD2)).toBe('127.77.0.2:10163');
     await waitFor(() => expect(result.current.pending).toBe(false));
@@ -137,10 +137,10 @@ describe('useDraft', () => {
     expect(result.current.checked.problems.at(KEYWORD2)).toBe('port 70000 is out of range 1-65535');
 
     // A form edit right after typing builds on the typed text.
-    act(() => result.current.setText(result.current.text.replace('retries: 2', 'retries: 4')));
+    act(() => result.current.setText(result.current.yaml().replace('retries: 2', 'retries: 4')));
     act(() => result.current.set(KEYWORD2, '127.77.0.2:10164'));
     expect(getIn(result.current.data, ['fencing', 'retries'])).toBe(4);
-    expect(result.current.text).toContain('keyword: 127.77.0.2:10164');
+    expect(result.current.yaml()).toContain('keyword: 127.77.0.2:10164');
   });
 
   test('text that does not parse keeps the last good data and reports the syntax error with its line', async () => {

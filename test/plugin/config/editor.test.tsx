@@ -11,6 +11,8 @@ import type { FakeRequest, Reply } from '../support/fake-fetch';
 import { clusterState, fakeAgent } from '../support/fake-agent';
 import { renderApp } from '../support/render-app';
 
+const { maxConfig } = require('../../support/max-config.js');
+
 // Grafana's Combobox sizes its menu with a canvas; the scaffolded setup's canvas has no 2D context.
 beforeAll(() => {
   HTMLCanvasElement.prototype.getContext = (() => ({
@@ -22,8 +24,8 @@ const KEYWORD2 = ['monitors', 1, 'perServer', 'server2', 'keyword'];
 const ids = testIds.configEditor;
 
 /** A fake agent whose GET /config answers `revisions[current]`, recording the writes. */
-function configAgent(o: { put?: (req: FakeRequest) => Reply | undefined } = {}) {
-  const revisions = new Map<number, unknown>([[1, recorded.config]]);
+function configAgent(o: { put?: (req: FakeRequest) => Reply | undefined; config?: unknown } = {}) {
+  const revisions = new Map<number, unknown>([[1, o.config ?? recorded.config]]);
   const state = { current: 1, writes: [] as FakeRequest[] };
   const applied = (revision: number) => ({
     revision,
@@ -258,5 +260,23 @@ describe('configuration editor', () => {
     fireEvent.click(screen.getByTestId(ids.tab('history')));
     await screen.findByTestId(ids.historyRow(1));
     expect(screen.queryByTestId(ids.rollback(1))).not.toBeInTheDocument();
+  });
+
+  test('a maximum configuration (32 servers, 128 groups, 512 monitors): the last monitor edited, diffed, applied', async () => {
+    const agent = configAgent({ config: maxConfig() });
+    await openEditor('Admin', agent);
+    expect(screen.getByTestId(ids.field(['interconnects', 15, 'addresses', 'server32']))).toHaveValue('10.200.0.33');
+    fireEvent.click(screen.getByTestId(ids.tab('monitors')));
+    fireEvent.change(screen.getByLabelText('Filter monitors'), { target: { value: 'mrw511' } });
+    fireEvent.click(screen.getByTestId(ids.select('monitors', 'mrw511')));
+    const path = ['monitors', 511, 'perServer', 'server32', 'keyword'];
+    fireEvent.change(await screen.findByTestId(ids.field(path)), { target: { value: '10.100.0.250' } });
+    expect(screen.getByTestId(ids.effectiveEndpoint('server32'))).toHaveTextContent('10.100.0.250:162');
+    fireEvent.click(screen.getByTestId(ids.tab('changes')));
+    await waitFor(() => expect(screen.getByTestId(ids.diff)).toHaveAttribute('data-changes', '2'));
+    expect(await apply()).toHaveTextContent('Revision 2 applied');
+    const body = agent.state.writes[0].body as { monitors: Array<{ perServer: Record<string, { keyword: string }> }> };
+    expect(body.monitors[511].perServer.server32.keyword).toBe('10.100.0.250');
+    expect(body.monitors[509].perServer.server32.keyword).toBe('10.100.0.33:162');
   });
 });
