@@ -1,5 +1,5 @@
 import React from 'react';
-import { Button, Combobox, Input, useStyles2 } from '@grafana/ui';
+import { Button, Input, RadioButtonGroup, useStyles2 } from '@grafana/ui';
 import { getTableStyles } from '../common/styles';
 import { testIds } from '../testIds';
 import { ItemActions, useDraftContext } from './fields';
@@ -42,12 +42,12 @@ export function InterconnectsTable() {
               <tr key={k} title={rowProblem}>
                 <td>{k}</td>
                 <td>
-                  <Combobox
-                    width={12}
+                  <RadioButtonGroup
+                    size="sm"
                     disabled={readOnly}
                     options={TYPES}
-                    value={typeof row.type === 'string' ? row.type : null}
-                    onChange={(o) => draft.set([...base, 'type'], o.value)}
+                    value={typeof row.type === 'string' ? row.type : undefined}
+                    onChange={(t) => draft.set([...base, 'type'], t)}
                   />
                 </td>
                 <td>

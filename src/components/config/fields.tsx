@@ -4,7 +4,7 @@
  * field is removed from the draft, which means "the default" as in the YAML.
  */
 import React, { createContext, useContext } from 'react';
-import { Alert, Combobox, Field, IconButton, InlineSwitch, Input, Stack } from '@grafana/ui';
+import { Alert, Combobox, Field, IconButton, InlineSwitch, Input, RadioButtonGroup, Stack } from '@grafana/ui';
 import { formatPath, type PathPart } from '../../../backend/config/model';
 import { getIn, type ProblemIndex } from '../../config/draft';
 import type { Draft } from '../../config/useDraft';
@@ -172,12 +172,12 @@ export function SecretRefField(props: FieldProps) {
   return (
     <PathField {...props} description={props.description ?? 'A reference to the secret, never the secret.'}>
       <Row>
-        <Combobox
-          width={16}
+        <RadioButtonGroup
+          size="sm"
           disabled={readOnly}
           options={SECRET_KINDS.map((k) => ({ label: k, value: k }))}
           value={kind}
-          onChange={(o) => draft.set(props.path, { [o.value ?? 'file']: asText(ref[kind]) })}
+          onChange={(k) => draft.set(props.path, { [k]: asText(ref[kind]) })}
         />
         <Input
           width={props.width ?? 36}
