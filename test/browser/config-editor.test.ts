@@ -5,7 +5,8 @@
  *   - a per-server keyword of the BMCNOTICE monitor edited in the form, the diff, the apply:
  *     every agent stores the new revision (GET /api/v1/status, `config.revision`);
  *   - another apply in between (through the API): the page shows the conflict, rebase
- *     re-applies the edit on the new revision, and both changes reach every agent.
+ *     re-applies the edit on the new revision, and both changes reach every agent;
+ *   - the history diffs a revision against the one before; a rollback reaches every agent.
  * Screenshots: test-results/browser/config-*.png.
  */
 import fs from 'node:fs';
@@ -206,5 +207,36 @@ test('another apply in between: the conflict is shown, rebase re-applies the edi
   }
   await screenshot(page, 'config-after-rebase');
   // The only console error the browser logs is the refused (409) PUT itself.
+  expect(tab.problems.filter((p) => !/409 \(Conflict\).*\/admin\/api\/v1\/config/.test(p))).toEqual([]);
+});
+
+test('history: revision 4 against the one before, and a rollback to revision 3 reaching every agent', async () => {
+  const { page } = tab;
+  await byId(page, ids.tab('history')).click();
+  const row = byId(page, ids.historyRow(4));
+  await row.waitFor({ timeout: 10_000 });
+  await row.getByRole('button', { name: 'Changes' }).click();
+  const diff = byId(page, ids.historyDiff);
+  await diff.waitFor({ timeout: 10_000 });
+  const text = (await diff.textContent()) ?? '';
+  expect(text).toContain('-   retries: 2');
+  expect(text).toContain('+   retries: 4');
+  await screenshot(page, 'config-history');
+
+  await byId(page, ids.rollback(3)).click();
+  await byId(page, testIds.confirm.button).click();
+  const result = byId(page, ids.applyResult);
+  await eventually(
+    async () =>
+      (await result.textContent())?.includes('Revision 5 applied (the configuration of revision 3)') ? true : undefined,
+    30_000,
+    'the rollback result',
+    { intervalMs: 100 }
+  );
+  for (const c of await onEveryAgent(5)) {
+    expect(c.fencing.retries).toBe(2);
+    expect(c.traps.eventLog.maxAgeDays).toBe(30);
+  }
+  await screenshot(page, 'config-rolled-back');
   expect(tab.problems.filter((p) => !/409 \(Conflict\).*\/admin\/api\/v1\/config/.test(p))).toEqual([]);
 });
