@@ -104,6 +104,25 @@ export function renameServer(data: DraftData, index: number, name: string): Draf
   return next;
 }
 
+const MONITOR_COMMON = ['name', 'intervalMs', 'timeoutMs', 'retries', 'initialWaitMs', 'timing', 'servers', 'recovery'];
+const NEW_FIELDS: Record<string, Record<string, unknown>> = {
+  exec: { start: '', stop: '' },
+  'floating-ip': { address: '', interface: '' },
+  'user-mode': {},
+  'message-receive': { category: '' },
+};
+
+/**
+ * A resource or monitor of another type: the fields both types have are kept, the old type's
+ * own are dropped (the schema refuses unknown fields) and the new type's required ones added empty.
+ */
+export function retype(item: unknown, kind: 'resource' | 'monitor', type: string): Record<string, unknown> {
+  const old = isObject(item) ? item : {};
+  const keep = kind === 'monitor' ? MONITOR_COMMON : ['name', 'dependsOn'];
+  const kept = Object.fromEntries(Object.entries(old).filter(([k]) => keep.includes(k)));
+  return { ...kept, type, ...(NEW_FIELDS[type] ?? {}) };
+}
+
 /** YAML the way the agents print it: no line folding, no anchors. */
 export function toYaml(data: unknown): string {
   return dump(data, { lineWidth: -1, noRefs: true });

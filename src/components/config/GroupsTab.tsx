@@ -1,5 +1,6 @@
 import React, { useState } from 'react';
 import { Button, Card, Stack } from '@grafana/ui';
+import { retype } from '../../config/draft';
 import { testIds } from '../testIds';
 import { ItemPicker } from './ItemPicker';
 import {
@@ -90,10 +91,17 @@ function GroupForm({ index, count }: { index: number; count: number }) {
 }
 
 function ResourceForm({ path, type }: { path: Array<string | number>; type: string }) {
+  const { draft, value } = useDraftContext();
   return (
     <Stack direction="row" gap={2} wrap="wrap">
       <TextField path={[...path, 'name']} label="Name" required width={20} />
-      <SelectField path={[...path, 'type']} label="Type" options={['exec', 'floating-ip']} width={16} />
+      <SelectField
+        path={[...path, 'type']}
+        label="Type"
+        options={['exec', 'floating-ip']}
+        width={16}
+        onValue={(t) => t && draft.set(path, retype(value(path), 'resource', t))}
+      />
       {type === 'exec' && (
         <>
           <TextField path={[...path, 'start']} label="Start command" required width={40} />

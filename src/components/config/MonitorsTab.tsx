@@ -1,6 +1,7 @@
 import React, { useState } from 'react';
 import { Stack, Tab, TabsBar } from '@grafana/ui';
 import { BMCNOTICE } from '../../../backend/config/model';
+import { retype } from '../../config/draft';
 import { testIds } from '../testIds';
 import { ItemPicker } from './ItemPicker';
 import { PerServerKeywords } from './PerServerKeywords';
@@ -45,7 +46,7 @@ export function MonitorsTab() {
 }
 
 function MonitorForm({ index, count }: { index: number; count: number }) {
-  const { value } = useDraftContext();
+  const { draft, value } = useDraftContext();
   const base = ['monitors', index];
   const receives = value([...base, 'type']) === 'message-receive';
   const bmcNotice = receives && value([...base, 'category']) === BMCNOTICE;
@@ -54,7 +55,12 @@ function MonitorForm({ index, count }: { index: number; count: number }) {
     <Stack direction="column" gap={1}>
       <Stack direction="row" gap={2} wrap="wrap" alignItems="flex-start">
         <TextField path={[...base, 'name']} label="Name" required width={24} />
-        <SelectField path={[...base, 'type']} label="Type" options={['user-mode', 'message-receive']} />
+        <SelectField
+          path={[...base, 'type']}
+          label="Type"
+          options={['user-mode', 'message-receive']}
+          onValue={(t) => t && draft.set(base, retype(value(base), 'monitor', t))}
+        />
         {receives && (
           <TextField path={[...base, 'category']} label="Category" required width={16} placeholder={BMCNOTICE} />
         )}

@@ -107,7 +107,7 @@ export function SwitchField(props: FieldProps) {
 }
 
 /** One of a few values; cleared, the default. */
-export function SelectField(props: FieldProps & { options: string[] }) {
+export function SelectField(props: FieldProps & { options: string[]; onValue?: (v: string | undefined) => void }) {
   const { draft, readOnly, value } = useDraftContext();
   const v = value(props.path);
   return (
@@ -120,7 +120,7 @@ export function SelectField(props: FieldProps & { options: string[] }) {
         options={props.options.map((o) => ({ label: o, value: o }))}
         value={typeof v === 'string' ? v : null}
         data-testid={testIds.configEditor.field(props.path)}
-        onChange={(o) => draft.set(props.path, o?.value ?? undefined)}
+        onChange={(o) => (props.onValue ?? ((v) => draft.set(props.path, v)))(o?.value ?? undefined)}
       />
     </PathField>
   );

@@ -5,7 +5,16 @@
  */
 import { act, renderHook, waitFor } from '@testing-library/react';
 import { canonicalObject, validateConfig } from '../../../backend/config/model';
-import { changedPaths, getIn, rebase, renameServer, setIn, toYaml, type DraftData } from '../../../src/config/draft';
+import {
+  changedPaths,
+  getIn,
+  rebase,
+  renameServer,
+  retype,
+  setIn,
+  toYaml,
+  type DraftData,
+} from '../../../src/config/draft';
 import { useDraft } from '../../../src/config/useDraft';
 import { lineOf, yamlLines } from '../../../src/config/yamlLines';
 import recorded from '../fixtures/config.json';
@@ -54,6 +63,34 @@ describe('draft model', () => {
     expect(
       Object.keys(getIn(renameServer(running(), 1, 'server1'), ['interconnects', 0, 'addresses']) as object)
     ).toEqual(['server1', 'server2']);
+  });
+
+  test("a monitor or resource of another type keeps the shared fields and drops the old type's own", () => {
+    const mrw1 = getIn(running(), ['monitors', 1]);
+    expect(retype(mrw1, 'monitor', 'user-mode')).toEqual({
+      name: 'mrw1',
+      type: 'user-mode',
+      intervalMs: 60000,
+      timeoutMs: 120000,
+      retries: 0,
+      initialWaitMs: 0,
+      timing: { mode: 'always' },
+      recovery: {
+        targetType: 'group',
+        target: 'failover1',
+        restartThreshold: 0,
+        failoverThreshold: 1,
+        finalAction: 'none',
+      },
+    });
+    const app = getIn(running(), ['groups', 0, 'resources', 0]);
+    expect(retype(app, 'resource', 'floating-ip')).toEqual({
+      name: 'app',
+      dependsOn: [],
+      type: 'floating-ip',
+      address: '',
+      interface: '',
+    });
   });
 
   test('a problem path finds its line in the YAML as printed and as people indent it', () => {
