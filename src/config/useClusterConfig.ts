@@ -114,5 +114,8 @@ export function useClusterConfig() {
     [client, cache, fetchRevision, load]
   );
 
-  return { running, load, fetchRevision, apply, history, rollback };
+  /** Edits from now on are based on `r` (a rebase onto it). */
+  const adopt = useCallback((r: Revision) => setRunning(r), []);
+
+  return { running, load, adopt, fetchRevision, apply, history, rollback };
 }

@@ -3,8 +3,8 @@ import { Alert, Button, ConfirmModal, LoadingPlaceholder, Stack, Tab, TabsBar } 
 import type { PathPart } from '../../backend/config/model';
 import { currentAbilities } from '../api/roles';
 import { ApiTab } from '../components/config/ApiTab';
-import { ApplyResult } from '../components/config/ApplyResult';
 import { ChangesTab } from '../components/config/ChangesTab';
+import { EditorNotices, type RebaseNotice } from '../components/config/EditorNotices';
 import { DraftContext } from '../components/config/fields';
 import { GroupsTab } from '../components/config/GroupsTab';
 import { HistoryTab } from '../components/config/HistoryTab';
@@ -38,9 +38,6 @@ const TABS: Array<{ key: string; label: string; parts: PathPart[][]; view: () =>
   { key: 'yaml', label: 'YAML', parts: [[]], view: () => <YamlTab /> },
 ];
 
-type Notice =
-  { kind: 'rebased'; revision: number; mine: string[] } | { kind: 'conflicts'; revision: number; paths: string[] };
-
 /**
  * The cluster configuration editor: one draft over the agents' schema, edited in forms and
  * as YAML, diffed against the running revision and applied with If-Match (Admins). A stale
@@ -56,7 +53,7 @@ function ConfigEditorPage() {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [result, setResult] = useState<ApplyView | null>(null);
-  const [notice, setNotice] = useState<Notice | null>(null);
+  const [notice, setNotice] = useState<RebaseNotice | null>(null);
   const { running } = cluster;
   const { reset } = draft;
 
@@ -95,9 +92,11 @@ function ConfigEditorPage() {
     // The edits as the agents would read them (defaults filled in), compared path by path.
     const mine = checked.canonical ?? canonicalOf(draft.data).value;
     try {
-      const now = await cluster.load();
+      const now = await cluster.fetchRevision();
       const r = rebase(base, mine, now.config);
       if (r.ok) {
+        // Only now is the draft based on the new revision (its If-Match).
+        cluster.adopt(now);
         reset(r.data as DraftData);
         setNotice({ kind: 'rebased', revision: now.revision, mine: r.mine });
       } else {
@@ -160,42 +159,13 @@ function ConfigEditorPage() {
             {loadError}
           </Alert>
         )}
-        {result && result.kind !== 'conflict' && <ApplyResult result={result} onRemove={() => setResult(null)} />}
-        {result?.kind === 'conflict' && (
-          <div data-testid={testIds.configEditor.applyResult} data-kind="conflict">
-            <Alert
-              severity="warning"
-              title="Not applied: someone changed the configuration"
-              onRemove={() => setResult(null)}
-            >
-              <div data-testid={testIds.configEditor.conflict}>
-                {result.message}. Rebase reloads the current revision and re-applies your edits on top of it when they
-                touch other settings; you review the changes and apply again.{' '}
-                <Button size="sm" onClick={doRebase} data-testid={testIds.configEditor.rebase}>
-                  Rebase my edits
-                </Button>
-              </div>
-            </Alert>
-          </div>
-        )}
-        {notice && (
-          <div data-testid={testIds.configEditor.rebaseNotice} data-kind={notice.kind}>
-            {notice.kind === 'rebased' ? (
-              <Alert severity="info" title={`Rebased on revision ${notice.revision}`} onRemove={() => setNotice(null)}>
-                Your edits were re-applied: {notice.mine.join(', ') || 'none'}. Review the changes and apply.
-              </Alert>
-            ) : (
-              <Alert
-                severity="error"
-                title={`Revision ${notice.revision} changed what you edited`}
-                onRemove={() => setNotice(null)}
-              >
-                Both changed: {notice.paths.join(', ')}. Reload to start from revision {notice.revision}, or change
-                these settings again and rebase once more.
-              </Alert>
-            )}
-          </div>
-        )}
+        <EditorNotices
+          result={result}
+          notice={notice}
+          onRebase={doRebase}
+          onClearResult={() => setResult(null)}
+          onClearNotice={() => setNotice(null)}
+        />
         <TabsBar>
           {TABS.map((t) => {
             const n = count(t.parts);

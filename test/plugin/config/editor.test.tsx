@@ -224,6 +224,8 @@ describe('configuration editor', () => {
     const notice = await screen.findByTestId(ids.rebaseNotice);
     expect(notice).toHaveAttribute('data-kind', 'conflicts');
     expect(notice).toHaveTextContent('Both changed: monitors[1].perServer.server2.keyword');
+    // The draft stays on revision 1: applying it would otherwise overwrite the other change.
+    expect(screen.getByTestId(ids.status)).toHaveAttribute('data-base', '1');
   });
 
   test('history: a revision diffed against the one before, and a rollback through the admin route', async () => {
