@@ -10,25 +10,23 @@ import https from 'node:https';
 import path from 'node:path';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { createApp } from '../api/app';
+import type { AgentApplyReport, ConfigChange } from '../api/answers/config';
 import type { AgentContext } from '../api/context';
 import { PeerAuthority, peerToken } from '../api/peer-token';
 import { readTokenFile, TokenStore, type TokenEntry } from '../api/tokens';
 import { loadConfigFile } from '../config/file';
 import { configHash, shortHash } from '../config/hash';
 import { formatProblem, monitoredServers, type ClusterConfig } from '../config/model';
-import { readSecret, secretRefs, withoutSecrets } from '../config/secrets';
+import { secretRefs, withoutSecrets } from '../config/secrets';
 import { ConfigStore, type StoredRevision } from '../config/store';
 import { EventLog } from '../events/event-log';
 import { eventLogReports, movedAside } from '../events/reports';
 import { HeldFile } from '../groups/held-file';
 import { createDrivers } from '../groups/resources';
-import { resolveScriptUsers } from '../groups/resources/script-users';
+import { resolveScriptUsers, type ScriptUser } from '../groups/resources/script-users';
 import type { Logger } from '../log';
 import { MonitorBoard } from '../monitors/monitor-board';
-import { TrapIntake } from '../traps/intake';
 import { TrapMetrics } from '../traps/metrics';
-import { SourcePolicy } from '../traps/receiver/source-policy';
-import { TrapReceiver, type SnmpUserSecret } from '../traps/receiver/snmp-receiver';
 import { systemClock, type Clock } from '../time/clock';
 import { VERSION } from '../version';
 import { AgentGroups } from './groups';
@@ -46,6 +44,8 @@ import { httpMonitorTransport } from './peer-monitors-http';
 import { ConfigError } from './errors';
 import { buildStatus } from './status';
 import { EventLoopWatch, userModeMonitors } from './userw';
+import { AgentTraps, resolveUsers } from './traps';
+import { planReconfiguration } from '../reconfig/plan';
 
 export { ConfigError } from './errors';
 
@@ -63,16 +63,30 @@ export interface AgentOptions {
    * the agent stops it (groups first) and exits. Without it the agent only stops.
    */
   onExitRequest?: (reason: string) => void;
+  /** POST /agent/restart: whoever runs the agent stops it and starts it again (cli/commands/agent.ts). */
+  onRestartRequest?: (reason: string) => void;
 }
 
 export class Agent {
   private server?: http.Server;
-  private receiver?: TrapReceiver;
   readonly registry = new Registry();
   private events?: EventLog;
   private stored!: StoredRevision;
-  /** The revision heartbeats, BMC checks, traps and monitors were started with. */
+  /**
+   * The revision the agent runs: the stored one as far as it applies live (reconfig/plan.ts),
+   * with the parts that wait for a restart as they were at start (`boot`).
+   */
   private running!: StoredRevision;
+  private boot!: ClusterConfig;
+  /** What of the stored revision waits for a restart. */
+  private restartChanges: ConfigChange[] = [];
+  /** Revisions are applied one after the other (a commit and convergence may race). */
+  private applying: Promise<unknown> = Promise.resolve();
+  private lastApply?: { revision: number; hash: string; report: Promise<AgentApplyReport> };
+  private traps?: AgentTraps;
+  private board?: MonitorBoard;
+  private tokens?: TokenStore;
+  private scriptUserMap = new Map<string, ScriptUser>();
   private address = '';
   private membership?: ClusterMembership;
   private groups?: AgentGroups;
@@ -114,6 +128,7 @@ export class Agent {
     const store = new ConfigStore(path.join(this.options.stateDir, 'config'));
     this.stored = this.loadConfig(store);
     this.running = this.stored;
+    this.boot = this.stored.config;
     const config = this.stored.config;
     const me = config.servers.find((s) => s.name === self);
     if (!me) {
@@ -153,6 +168,7 @@ export class Agent {
     this.configInfo.labels(String(this.stored.revision), this.stored.hash).set(1);
     const secret = readClusterSecret(config);
     const scriptUsers = this.scriptUsers(config);
+    this.scriptUserMap = scriptUsers;
     const inEnvironment = secretRefs(config).flatMap((r) => (r.env === undefined ? [] : [r.env]));
     if (inEnvironment.length > 0) {
       log.warn(
@@ -180,42 +196,10 @@ export class Agent {
     );
     const metrics = new TrapMetrics(this.registry);
     this.wireMonitorEvents(board, events, metrics);
-    const intake = new TrapIntake(config, self, { events, board, metrics, clock: this.clock });
-
-    const endpoints = intake.endpoints();
-    if (endpoints.length > 0) {
-      const policy = SourcePolicy.fromConfig(config);
-      this.receiver = new TrapReceiver({
-        endpoints,
-        communities: t.communities,
-        users: t.users.map((u, i) => resolveUser(u, i)),
-        receiveBufferBytes: t.receiveBufferBytes,
-        policy,
-        clock: this.clock,
-        onTrap: (trap) => intake.handle(trap),
-        onResult: (result, source) => {
-          metrics.packet(result);
-          const denial = result === 'denied-source' && policy.denialToLog(source.address, this.clock.now());
-          if (denial === 'source') {
-            log.warn(
-              { source: source.address },
-              'trap from a source that is not allowed was denied (logged once a minute per source)'
-            );
-          } else if (denial === 'untracked') {
-            log.warn(
-              { source: source.address },
-              'traps from more denied sources than are tracked: further new sources are not logged this minute (lifeline_trap_packets_rejected_total counts them)'
-            );
-          }
-        },
-      });
-      for (const b of await this.receiver.start()) {
-        log.info(
-          { endpoint: `${b.endpoint.address}:${b.endpoint.port}`, receiveBufferBytes: b.receiveBufferBytes },
-          'receiving traps'
-        );
-      }
-    }
+    this.traps = new AgentTraps({ self, log, events, board, metrics, clock: this.clock });
+    await this.traps.start(config);
+    const traps = this.traps;
+    this.board = board;
 
     const leftovers = new HeldFile(this.options.stateDir, (m) => log.warn(m)).read(config.groups.map((g) => g.name));
     this.membership = await ClusterMembership.start({
@@ -232,16 +216,15 @@ export class Agent {
     const membership = this.membership;
     membership.updateSummary({ revision: this.stored.revision, hash: this.stored.hash });
     this.watch = new EventLoopWatch({ registry: this.registry, board, self, monitors: userModeMonitors(config, self) });
+    const running = () => this.running.config;
     this.watch.start();
     const token = peerToken(secret);
-    // Groups talk to the peers of the configuration they started with; the API and config
-    // changes to those of the stored one (as before: the two differ until a restart).
-    const groupPeers = new PeerClient(() => config, token);
-    const storedPeers = new PeerClient(() => this.stored.config, token);
+    // Peers are reached at the addresses of the configuration running here (servers change
+    // only at a restart: reconfig/plan.ts); config changes and event queries too.
+    const groupPeers = new PeerClient(running, token);
     this.convergence = this.startConvergence(store, events, token);
-    // Groups run with the configuration the agent started with, like the other subsystems.
     this.groups = new AgentGroups({
-      config,
+      config: running,
       self,
       stateDir: this.options.stateDir,
       log,
@@ -249,10 +232,10 @@ export class Agent {
       events,
       membership,
       drivers: createDrivers(withoutSecrets(config), scriptUsers),
-      steps: httpGroupTransport(groupPeers, () => config),
-      forward: (decider, request) => forwardRequest(groupPeers, config, decider, request),
+      steps: httpGroupTransport(groupPeers, running),
+      forward: (decider, request) => forwardRequest(groupPeers, running(), decider, request),
       announceLeaving: async (incarnation) => {
-        await announceLeaving(groupPeers, config, self, incarnation);
+        await announceLeaving(groupPeers, running(), self, incarnation);
       },
       watchdogDevice: this.options.watchdogDevice,
       clock: this.clock,
@@ -260,7 +243,7 @@ export class Agent {
     const groups = this.groups;
     const controller = groups.controller;
     new Recovery({
-      config,
+      config: running,
       self,
       log,
       events,
@@ -283,7 +266,7 @@ export class Agent {
       self,
       servers: config.servers.map((s) => s.name),
       board,
-      transport: httpMonitorTransport(() => config, token, Math.max(1000, hb.timeoutMs / 2)),
+      transport: httpMonitorTransport(running, token, Math.max(1000, hb.timeoutMs / 2)),
       pollMs: Math.max(100, Math.round(hb.timeoutMs / 4)),
       staleAfterMs: hb.timeoutMs,
     });
@@ -293,7 +276,7 @@ export class Agent {
 
     const ctx: AgentContext = {
       self,
-      config: () => this.stored.config,
+      config: running,
       revision: () => ({ revision: this.stored.revision, hash: this.stored.hash }),
       events,
       board,
@@ -310,7 +293,9 @@ export class Agent {
         peers: () => config.servers.map((s) => s.name).filter((n) => n !== self),
         forward: (server, path, body) => relayPost(groupPeers, server, path, body, 3000),
       },
-      intake,
+      get intake() {
+        return traps.intake;
+      },
       registry: this.registry,
       log,
       groups: {
@@ -334,6 +319,13 @@ export class Agent {
           return refused;
         },
       },
+      restart: this.options.onRestartRequest
+        ? (reason) => {
+            log.warn({ reason }, 'agent restarting');
+            this.options.onRestartRequest!(reason);
+            return true;
+          }
+        : undefined,
       ready: () => {
         const failed = membership.failed;
         return failed === null ? { ready: true, reasons: [] } : { ready: false, reasons: [failed] };
@@ -342,6 +334,7 @@ export class Agent {
         buildStatus({
           running: this.running.config,
           runningRevision: this.running.revision,
+          restartChanges: this.restartChanges,
           current: { revision: this.stored.revision, hash: this.stored.hash },
           self,
           heartbeat: membership.snapshot(),
@@ -356,7 +349,7 @@ export class Agent {
           monoNow: membership.heartbeat.now(),
           wallNow: this.clock.wallNow(),
         }),
-      peerEvents: (query) => fetchPeerEvents(storedPeers, this.stored.config, self, query),
+      peerEvents: (query) => fetchPeerEvents(groupPeers, running(), self, query),
       configRevision: (revision) =>
         revision === undefined || revision === this.stored.revision ? this.stored : store.get(revision),
     };
@@ -365,21 +358,28 @@ export class Agent {
       log.warn('no API tokens are configured: every API call except health checks (and peer agents) will be refused');
     }
     const tokens = new TokenStore(configured);
+    this.tokens = tokens;
     const applier = new ConfigApplier(
       self,
       store,
       () => this.stored,
-      () => this.stored.config.servers.map((s) => s.name).filter((n) => n !== self),
-      httpPeerTransport(storedPeers, 3000, (peer, call, f) =>
+      // The servers running here: a revision that changes a server's address or adds one
+      // takes effect at restarts (reconfig/plan.ts), and until then peers listen where they did.
+      () =>
+        running()
+          .servers.map((s) => s.name)
+          .filter((n) => n !== self),
+      httpPeerTransport(groupPeers, 3000, (peer, call, f) =>
         log.warn({ peer, call, reason: f.kind }, `configuration ${call}: ${peer} ${describeFailure(f)}`)
       ),
       (stored, from) => this.adopt(stored, from, events),
-      this.clock
+      this.clock,
+      (next) => this.applicable(next)
     );
     const app = createApp(ctx, {
       tokens,
       peer: new PeerAuthority(secret),
-      publicMetrics: config.api.publicMetrics,
+      publicMetrics: () => this.running.config.api.publicMetrics,
       log,
       configWrite: { applier, history: () => store.history() },
       clock: this.clock,
@@ -471,37 +471,102 @@ export class Agent {
   }
 
   /**
-   * A newer revision fetched from a peer is in the store: it becomes this agent's current
-   * configuration for heartbeat summaries (so the cluster converges through this agent too),
-   * GET /config, the status and lifeline_config_info. Heartbeats, BMC checks, trap intake,
-   * monitors and API tokens keep running with the revision they started with until the agent
-   * restarts (status: config.restartRequired).
+   * A new revision is in the store (committed through this agent or a peer, or fetched by
+   * convergence): it becomes this agent's current one for heartbeat summaries, GET /config
+   * and lifeline_config_info, and is applied live (reconfigure()). Resolves with what took
+   * effect here.
    */
-  private adopt(stored: StoredRevision, from: string, events: EventLog): void {
+  private adopt(stored: StoredRevision, from: string, events: EventLog): Promise<AgentApplyReport> {
+    const last = this.lastApply;
+    if (last && last.revision === stored.revision && last.hash === stored.hash) {
+      return last.report; // a commit after convergence fetched the same revision first
+    }
     const previous = this.stored;
     this.stored = stored;
     this.membership?.updateSummary({ revision: stored.revision, hash: stored.hash });
     this.configInfo?.reset();
     this.configInfo?.labels(String(stored.revision), stored.hash).set(1);
-    this.options.log.info(
-      {
-        revision: stored.revision,
-        hash: stored.hash,
-        from,
-        previous: previous.revision,
-        runningRevision: this.running.revision,
-      },
-      'configuration revision adopted (heartbeats, BMC checks, traps and monitors apply it at the next restart)'
-    );
-    events.append({
-      time: this.clock.wallNow(),
-      server: this.options.server,
-      type: 'config',
-      class: 'informational',
-      source: `peer:${from}`,
-      summary: `configuration revision ${stored.revision} (${shortHash(stored.hash)}) adopted from ${from} (was ${previous.revision})`,
-      fields: { revision: stored.revision, hash: stored.hash, previous: previous.revision, from },
+    const done = this.applying.then(() => this.reconfigure(stored));
+    this.applying = done.catch(() => undefined);
+    const report = done.then((report) => {
+      const took = report.applied.length + report.atNextStart.length;
+      const waits = report.restartRequired.length;
+      this.options.log.info(
+        { ...report, hash: stored.hash, from, previous: previous.revision },
+        `configuration revision ${stored.revision} applied: ${took} change(s) in effect${waits > 0 ? `, ${waits} wait for a restart` : ''}`
+      );
+      events.append({
+        time: this.clock.wallNow(),
+        server: this.options.server,
+        type: 'config',
+        class: waits > 0 ? 'recoverable' : 'informational',
+        source: from.startsWith('api:') ? from : `peer:${from}`,
+        summary: `configuration revision ${stored.revision} (${shortHash(stored.hash)}) from ${from} (was ${previous.revision}): ${describeReport(report)}`,
+        fields: { ...report, hash: stored.hash, previous: previous.revision, from },
+      });
+      return report;
     });
+    this.lastApply = { revision: stored.revision, hash: stored.hash, report };
+    return report;
+  }
+
+  /**
+   * Applies a stored revision to the running subsystems without a restart: groups, monitors,
+   * trap intake, API tokens, heartbeat timing, recovery ladders, partition and fencing
+   * settings. What only a restart applies stays as at start and is reported (reconfig/plan.ts).
+   */
+  private async reconfigure(stored: StoredRevision): Promise<AgentApplyReport> {
+    const self = this.options.server;
+    const previous = this.running.config;
+    const plan = planReconfiguration({
+      boot: this.boot,
+      running: previous,
+      next: stored.config,
+      held: (g) => this.groups?.local.held().includes(g) ?? false,
+    });
+    const next = plan.effective;
+    const problems: string[] = [];
+    // Resource drivers know the script users of every revision run since start: a group
+    // still running an older definition stops as the user it was started as.
+    const users = this.scriptUsers(next);
+    this.scriptUserMap = new Map([...this.scriptUserMap, ...users]);
+    const drivers = createDrivers(withoutSecrets(next, withoutSecrets(previous)), this.scriptUserMap);
+    // Heartbeats first: a group added must have its bit before it can be announced held.
+    this.membership?.retime(next);
+    this.groups?.reconfigure(() => {
+      this.running = { ...stored, config: next };
+    }, drivers);
+    this.running = { ...stored, config: next };
+    this.restartChanges = plan.report.restartRequired;
+    this.board?.reconfigure(next.monitors.map((m) => ({ name: m.name, servers: monitoredServers(next, m) })));
+    this.watch?.setMonitors(userModeMonitors(next, self));
+    this.tokens?.replace(this.loadTokens(next));
+    try {
+      await this.traps?.reconfigure(previous, next);
+    } catch (e) {
+      problems.push(`trap intake: ${(e as Error).message}`);
+    }
+    this.configInfo?.reset();
+    this.configInfo?.labels(String(stored.revision), stored.hash).set(1);
+    const report = { server: self, revision: stored.revision, ...plan.report };
+    for (const p of problems) {
+      // Said as a change that waits: the running part kept its previous settings.
+      report.restartRequired = [...report.restartRequired, { area: 'traps', path: 'monitors', summary: p }];
+      this.restartChanges = report.restartRequired;
+    }
+    return report;
+  }
+
+  /** Why `next` cannot run here although it validates (checked before anything is stored). */
+  private applicable(next: ClusterConfig): string | null {
+    try {
+      resolveScriptUsers(next);
+      resolveUsers(next);
+      this.loadTokens(next);
+      return null;
+    } catch (e) {
+      return (e as Error).message;
+    }
   }
 
   private scriptUsers(config: ClusterConfig) {
@@ -559,7 +624,7 @@ export class Agent {
     await this.groups?.stop();
     await this.convergence?.stop();
     await this.membership?.stop();
-    await this.receiver?.stop();
+    await this.traps?.stop();
     if (this.server) {
       this.server.closeAllConnections();
       await new Promise<void>((resolve) => this.server!.close(() => resolve()));
@@ -568,16 +633,14 @@ export class Agent {
   }
 }
 
-function resolveUser(u: ClusterConfig['traps']['users'][number], i: number): SnmpUserSecret {
-  try {
-    return {
-      name: u.name,
-      authProtocol: u.authProtocol,
-      authKey: readSecret(u.authKey),
-      privProtocol: u.privProtocol,
-      privKey: u.privKey ? readSecret(u.privKey) : undefined,
-    };
-  } catch (e) {
-    throw new ConfigError(`traps.users[${i}]: ${(e as Error).message}`);
+/** "2 applied, 1 at the next start of its group, 1 after a restart (servers[1] changed ...)". */
+function describeReport(r: Omit<AgentApplyReport, 'server' | 'revision'>): string {
+  const parts = [`${r.applied.length} applied`];
+  if (r.atNextStart.length > 0) {
+    parts.push(`${r.atNextStart.length} at the next start of their group`);
   }
+  if (r.restartRequired.length > 0) {
+    parts.push(`${r.restartRequired.length} after a restart (${r.restartRequired.map((c) => c.summary).join('; ')})`);
+  }
+  return parts.join(', ');
 }

@@ -158,6 +158,18 @@ export class ClusterMembership {
     return this.heartbeat.timing;
   }
 
+  /** A new revision's `cluster.heartbeat` and group list, applied at once. */
+  retime(config: ClusterConfig): void {
+    const before = this.heartbeat.timing;
+    this.heartbeat.retime(config);
+    const { intervalMs, timeoutMs } = config.cluster.heartbeat;
+    if (before.intervalMs !== intervalMs || before.timeoutMs !== timeoutMs) {
+      this.log.info({ intervalMs, timeoutMs, was: before }, 'heartbeat timing changed');
+    }
+    // Held groups the new revision removed (still stopping) are no longer announced.
+    this.updateSummary({});
+  }
+
   /** Why the agent is not ready (the heartbeat worker died), or null. */
   get failed(): string | null {
     return this.failure;
@@ -179,7 +191,12 @@ export class ClusterMembership {
   /** What heartbeats advertise: this agent's configuration revision and hash, and the groups it holds. */
   updateSummary(change: Partial<LocalSummary>): void {
     this.summary = { ...this.summary, ...change };
-    this.heartbeat.updateSummary(this.summary);
+    // Only groups of the running revision travel (HeartbeatService.retime): one removed by a
+    // new revision while it still stops here has no bit, and no peer that has the same
+    // revision can start it (it has no such group).
+    const groups = this.summary.groups.filter((g) => this.heartbeat.announces(g));
+    const epochs = Object.fromEntries(Object.entries(this.summary.epochs ?? {}).filter(([g]) => groups.includes(g)));
+    this.heartbeat.updateSummary({ ...this.summary, groups, epochs });
   }
 
   /**

@@ -12,8 +12,14 @@
  * commit also catches up that way. Two applies racing, on one agent or on two, cannot
  * both pass: the coordinator holds its own lease first, and a peer holds one lease at a
  * time, so the loser gets a conflict and nothing is stored by it.
+ *
+ * Each agent applies what it stores live (agent.ts, reconfig/plan.ts) and says what took
+ * effect; the coordinator's answer gathers those reports. A change that every server must
+ * take at once (heartbeat timing) is refused while a peer is unreachable.
  */
+import type { AgentApplyReport } from '../api/answers/config';
 import type { ClusterConfig, Problem } from '../config/model';
+import { needsEveryServer } from '../reconfig/plan';
 import { StoreWriteError, type ConfigStore, type StoredRevision } from '../config/store';
 import { checkRevision } from '../peer/revision-check';
 import { systemClock, type Clock } from '../time/clock';
@@ -29,10 +35,13 @@ export interface Proposal {
 
 export type PrepareAnswer = { ok: true } | { ok: false; reason: string; conflict: boolean };
 
+/** report: what the peer did with it (absent from agents without live reconfiguration). */
+export type CommitOutcome = { ok: true; report?: AgentApplyReport } | { ok: false };
+
 export interface PeerTransport {
   /** undefined: the peer could not be reached (left out, it catches up later). */
   prepare(peer: string, p: Proposal): Promise<PrepareAnswer | undefined>;
-  commit(peer: string, revision: number, hash: string): Promise<boolean>;
+  commit(peer: string, revision: number, hash: string): Promise<CommitOutcome>;
   abort(peer: string, revision: number, hash: string): Promise<void>;
 }
 
@@ -59,6 +68,8 @@ export interface ApplyResult {
   hash: string;
   committed: string[];
   unreachable: string[];
+  /** What each committed agent that reported did with the revision (this one first). */
+  agents: AgentApplyReport[];
   /** Where the time went (ms): validation here, the prepare round, local store + commit round. */
   timings: { validateMs: number; prepareMs: number; commitMs: number };
 }
@@ -82,9 +93,12 @@ export class ConfigApplier {
     private readonly current: () => StoredRevision,
     private readonly peers: () => string[],
     private readonly transport: PeerTransport,
-    private readonly adopt: (stored: StoredRevision, from: string) => void,
+    /** Makes a stored revision this agent's own and applies it live; what took effect. */
+    private readonly adopt: (stored: StoredRevision, from: string) => Promise<AgentApplyReport>,
     /** Lease expiry and the timings reported, on now() (default: systemClock). */
-    private readonly clock: Clock = systemClock
+    private readonly clock: Clock = systemClock,
+    /** Why a valid configuration cannot run on this server (a script user it lacks), or null. */
+    private readonly applicable: (config: ClusterConfig) => string | null = () => null
   ) {}
 
   /** Coordinator: validate, prepare everywhere reachable, then commit or abort. */
@@ -106,6 +120,10 @@ export class ConfigApplier {
       }
     }
     const { config, hash } = checked;
+    const unfit = this.applicable(config);
+    if (unfit !== null) {
+      throw new ApplyError(`not applicable on ${this.self}: ${unfit}`, 'refused');
+    }
     const own = this.hold({ revision, hash, config, coordinator: this.self });
     if (!own.ok) {
       throw new ApplyError(own.reason, 'conflict');
@@ -118,6 +136,16 @@ export class ConfigApplier {
     );
     const refused = answers.filter((a) => a.answer && !a.answer.ok);
     const prepared = answers.filter((a) => a.answer?.ok).map((a) => a.peer);
+    const unreachable = answers.filter((a) => a.answer === undefined).map((a) => a.peer);
+    const together = unreachable.length > 0 ? needsEveryServer(this.current().config, config) : null;
+    if (refused.length === 0 && together !== null) {
+      this.lease = undefined;
+      await Promise.all(prepared.map((peer) => this.transport.abort(peer, revision, hash)));
+      throw new ApplyError(
+        `not applied: ${together}, and ${unreachable.join(', ')} cannot be reached (it would keep the old one)`,
+        'refused'
+      );
+    }
     if (refused.length > 0) {
       this.lease = undefined;
       await Promise.all(prepared.map((peer) => this.transport.abort(peer, revision, hash)));
@@ -127,8 +155,9 @@ export class ConfigApplier {
     }
     const t2 = this.clock.now();
     let stored: StoredRevision;
+    let report: AgentApplyReport;
     try {
-      stored = this.commitLocal(revision, hash, source);
+      ({ stored, report } = await this.commitLocal(revision, hash, source));
     } catch (e) {
       // Nobody stores what the coordinator could not: the peers let their leases go.
       await Promise.all(prepared.map((peer) => this.transport.abort(peer, revision, hash)));
@@ -137,14 +166,16 @@ export class ConfigApplier {
       }
       throw e;
     }
-    const committed = await Promise.all(
-      prepared.map(async (peer) => ((await this.transport.commit(peer, revision, hash)) ? peer : undefined))
+    const outcomes = await Promise.all(
+      prepared.map(async (peer) => ({ peer, outcome: await this.transport.commit(peer, revision, hash) }))
     );
+    const committed = outcomes.filter((o) => o.outcome.ok);
     return {
       revision: stored.revision,
       hash: stored.hash,
-      committed: [this.self, ...committed.filter((p): p is string => p !== undefined)],
-      unreachable: answers.filter((a) => a.answer === undefined).map((a) => a.peer),
+      committed: [this.self, ...committed.map((o) => o.peer)],
+      unreachable,
+      agents: [report, ...committed.flatMap((o) => (o.outcome.ok && o.outcome.report ? [o.outcome.report] : []))],
       timings: { validateMs: round(t1 - t0), prepareMs: round(t2 - t1), commitMs: round(this.clock.now() - t2) },
     };
   }
@@ -165,16 +196,25 @@ export class ConfigApplier {
           throw new Error(`internal: unexpected verdict ${checked.kind}`);
       }
     }
+    const unfit = this.applicable(checked.config);
+    if (unfit !== null) {
+      return { ok: false, reason: `not applicable on ${this.self}: ${unfit}`, conflict: false };
+    }
     return this.hold({ revision: p.revision, hash: p.hash, config: checked.config, coordinator: p.coordinator });
   }
 
-  commit(revision: number, hash: string, from: string): StoredRevision | undefined {
+  async commit(
+    revision: number,
+    hash: string,
+    from: string
+  ): Promise<{ stored: StoredRevision; report?: AgentApplyReport } | undefined> {
     // The coordinator stores first and its heartbeats announce the revision at once, so
     // convergence may have fetched and stored this very revision before the commit came.
     const current = this.current();
     if (current.revision === revision && current.hash === hash) {
       this.abort(revision, hash);
-      return current;
+      // adopt() answers with the report of the apply already done (or under way).
+      return { stored: current, report: await this.adopt(current, from) };
     }
     const l = this.lease;
     if (!l || l.revision !== revision || l.hash !== hash || l.expires < this.clock.now()) {
@@ -209,15 +249,18 @@ export class ConfigApplier {
     return { ok: true };
   }
 
-  private commitLocal(revision: number, hash: string, source: string): StoredRevision {
+  private async commitLocal(
+    revision: number,
+    hash: string,
+    source: string
+  ): Promise<{ stored: StoredRevision; report: AgentApplyReport }> {
     const l = this.lease!;
     this.lease = undefined;
     const stored = this.store.apply(l.config, source, revision);
     if (stored.hash !== hash) {
       throw new Error('internal: stored hash differs from the prepared one');
     }
-    this.adopt(stored, source);
-    return stored;
+    return { stored, report: await this.adopt(stored, source) };
   }
 }
 

@@ -23,7 +23,8 @@ import { powerDownHost } from './host-power';
 import type { GroupRequest } from '../controller/request';
 
 export interface AgentGroupsOptions {
-  config: ClusterConfig;
+  /** The configuration the agent runs now (a new revision applies live: reconfigure()). */
+  config: () => ClusterConfig;
   self: string;
   stateDir: string;
   log: Logger;
@@ -46,16 +47,18 @@ export class AgentGroups {
   private readonly heldFile: HeldFile;
   private readonly watchdog: WatchdogDevice | null;
   private timers: NodeJS.Timeout[] = [];
+  private ticker: NodeJS.Timeout | null = null;
   private releasing: Promise<void> | null = null;
   private readonly clock: Clock;
 
   constructor(private readonly options: AgentGroupsOptions) {
     const { config, self, membership, log, events } = options;
+    const boot = config();
     const clock = options.clock ?? systemClock;
     this.clock = clock;
-    this.local = new LocalGroups(config.groups, self, options.drivers, () => clock.wallNow());
+    this.local = new LocalGroups(boot.groups, self, options.drivers, () => clock.wallNow());
     this.heldFile = new HeldFile(options.stateDir, (m) => log.warn(m));
-    const w = config.watchdog;
+    const w = boot.watchdog; // restart-only (reconfig/plan.ts)
     this.watchdog = w ? new WatchdogDevice(options.watchdogDevice ?? w.device, w.timeoutMs) : null;
     const record = (
       cls: 'fatal' | 'recoverable' | 'informational',
@@ -66,7 +69,7 @@ export class AgentGroups {
       events.append({ time: clock.wallNow(), server: self, type: 'partition', class: cls, summary, fields });
     };
     this.controller = new Controller({
-      config: () => config,
+      config,
       self,
       clock,
       log,
@@ -77,7 +80,7 @@ export class AgentGroups {
       forward: options.forward,
       guard: {
         probe: async () => {
-          const p = config.partition;
+          const p = config().partition;
           const [ping, witness] = await Promise.all([
             p.ping ? pingAny(p.ping) : null,
             p.witness ? reachWitness(p.witness) : null,
@@ -89,11 +92,12 @@ export class AgentGroups {
           };
         },
         fence: async (peer) => {
-          const action = fenceActionFromConfig(config.fencing.action)!;
+          const { fencing } = config();
+          const action = fenceActionFromConfig(fencing.action)!;
           log.warn({ peer, action }, 'fencing');
           const r = await membership.fence(peer, action, {
-            timeoutMs: config.fencing.timeoutMs,
-            retries: config.fencing.retries,
+            timeoutMs: fencing.timeoutMs,
+            retries: fencing.retries,
           });
           return { ok: r.ok, detail: r.attempts.map((a) => a.reason ?? 'confirmed').join('; ') };
         },
@@ -123,8 +127,7 @@ export class AgentGroups {
    * still run), then the watchdog is armed and the controller ticks once per interval.
    */
   start(): void {
-    const leftovers = this.heldFile.read(this.options.config.groups.map((g) => g.name));
-    const interval = this.options.config.cluster.heartbeat.intervalMs;
+    const leftovers = this.heldFile.read(this.options.config().groups.map((g) => g.name));
     this.releasing = (async () => {
       // All at once: each is `stopping` (announced as held) from this instant until it is
       // stopped; released one after the other, the later ones would look free meanwhile.
@@ -150,9 +153,34 @@ export class AgentGroups {
       pet();
       this.timers.push(setInterval(pet, Math.max(50, Math.floor(this.watchdog.timeoutMs / 4))));
     }
-    this.timers.push(setInterval(() => this.controller.tick(), interval));
     for (const t of this.timers) {
       t.unref();
+    }
+    this.tickEvery(this.options.config().cluster.heartbeat.intervalMs);
+  }
+
+  /** The controller ticks once per heartbeat interval. */
+  private tickEvery(interval: number): void {
+    if (this.ticker) {
+      clearInterval(this.ticker);
+    }
+    this.ticker = setInterval(() => this.controller.tick(), interval);
+    this.ticker.unref();
+  }
+
+  /**
+   * Applies a new revision's groups: `switchTo` makes the configuration getter return it
+   * (between the controller's before and after, so the guard keeps the delays it lowers).
+   */
+  reconfigure(switchTo: () => void, drivers: Drivers): void {
+    const previous = this.options.config();
+    this.controller.beforeReconfigure();
+    switchTo();
+    const next = this.options.config();
+    this.local.reconfigure(next.groups, drivers);
+    this.controller.reconfigured(previous);
+    if (this.ticker && next.cluster.heartbeat.intervalMs !== previous.cluster.heartbeat.intervalMs) {
+      this.tickEvery(next.cluster.heartbeat.intervalMs);
     }
   }
 
@@ -162,6 +190,10 @@ export class AgentGroups {
       clearInterval(t);
     }
     this.timers = [];
+    if (this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = null;
+    }
     await this.releasing;
     await this.controller.leave();
     if (this.local.held().length === 0) {

@@ -82,6 +82,7 @@ export class PeerMonitors extends EventEmitter<{ change: [PeerRowsChange] }> {
       return;
     }
     this.o.board.on('transition', this.onTransition);
+    this.o.board.on('reshaped', this.onTransition);
     this.timer = setInterval(() => this.pollAll(), this.o.pollMs);
     this.timer.unref();
     this.pollAll();
@@ -91,6 +92,7 @@ export class PeerMonitors extends EventEmitter<{ change: [PeerRowsChange] }> {
     this.stopped = true;
     clearInterval(this.timer);
     this.o.board.off('transition', this.onTransition);
+    this.o.board.off('reshaped', this.onTransition);
   }
 
   own(): OwnRows {

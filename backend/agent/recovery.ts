@@ -28,7 +28,8 @@ import { powerDownHost } from './host-power';
 type FinalAction = ClusterConfig['monitors'][number]['recovery']['finalAction'];
 
 export interface RecoveryOptions {
-  config: ClusterConfig;
+  /** The configuration the agent runs now (ladders change with a new revision). */
+  config: () => ClusterConfig;
   self: string;
   log: Logger;
   events: EventLog;
@@ -67,7 +68,8 @@ export class Recovery {
 
   /** Runs the next step of the monitor's ladder for this request; resolves with what was done. */
   async handle(r: RecoveryRequest): Promise<{ step: RecoveryStep; outcome?: Outcome } | undefined> {
-    const { config, log } = this.options;
+    const { log } = this.options;
+    const config = this.options.config();
     const plan = planRecovery(config, this.options.placement(), this.ladder, r.monitor, r.server);
     if (plan.kind === 'none') {
       log.info({ monitor: r.monitor, server: r.server }, `recovery not needed: ${plan.why}`);

@@ -6,6 +6,7 @@
  * Times are wall-clock epoch milliseconds (membership keeps monotonic times; they are
  * converted with the two clocks read together in `monoNow` / `wallNow`).
  */
+import type { ConfigChange } from '../api/answers/config';
 import type { BmcError, BmcPeerState } from '../bmc';
 import type { ClusterConfig } from '../config/model';
 import { isLanSilent, type HeartbeatSnapshot, type PathState, type PeerSummary, type ServerState } from '../membership';
@@ -87,9 +88,11 @@ export interface ClusterStatus {
   config: {
     revision: number;
     hash: string;
-    /** The revision heartbeats, BMC checks, trap intake and monitors were started with. */
+    /** The revision the subsystems run (applied live; reconfig/plan.ts). */
     runningRevision: number;
+    /** Parts of the revision wait for this agent's restart (restartChanges). */
     restartRequired: boolean;
+    restartChanges: ConfigChange[];
     conflicts: ConfigConflict[];
   };
 }
@@ -98,6 +101,8 @@ export interface StatusInput {
   /** The configuration the subsystems run (servers, interconnects, groups). */
   running: ClusterConfig;
   runningRevision: number;
+  /** What of the current revision waits for a restart (none: everything is applied). */
+  restartChanges?: ConfigChange[];
   current: { revision: number; hash: string };
   self: string;
   heartbeat: HeartbeatSnapshot | null;
@@ -234,7 +239,8 @@ export function buildStatus(input: StatusInput): ClusterStatus {
       revision: input.current.revision,
       hash: input.current.hash,
       runningRevision: input.runningRevision,
-      restartRequired: input.runningRevision !== input.current.revision,
+      restartRequired: input.runningRevision !== input.current.revision || (input.restartChanges ?? []).length > 0,
+      restartChanges: input.restartChanges ?? [],
       conflicts: input.conflicts,
     },
   };

@@ -25,6 +25,7 @@
  * with timing `active` wait for the failover engine (resources are never active yet) and do
  * not run.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import type { Registry } from 'prom-client';
 import { monitoredServers, type ClusterConfig } from '../config/model';
@@ -135,7 +136,7 @@ export class EventLoopWatch {
   private count = 0;
   private last = 0;
   private probe: NodeJS.Timeout | null = null;
-  private readonly monitors: RunningMonitor[];
+  private monitors: RunningMonitor[];
   private stats?: { count: number; value: WindowStats };
 
   constructor(private readonly options: EventLoopWatchOptions) {
@@ -159,6 +160,35 @@ export class EventLoopWatch {
     for (const m of this.monitors) {
       this.schedule(m, m.spec.initialWaitMs + m.spec.intervalMs);
     }
+  }
+
+  /**
+   * A new configuration revision: monitors whose settings did not change keep their state and
+   * schedule; changed and new ones start over (after their initial wait), removed ones stop.
+   * The probe period stays the one chosen at start.
+   */
+  setMonitors(specs: UserModeMonitorSpec[]): void {
+    const kept = new Map(this.monitors.map((m) => [m.spec.name, m]));
+    const next: RunningMonitor[] = [];
+    for (const spec of specs) {
+      const old = kept.get(spec.name);
+      if (old && isDeepStrictEqual(old.spec, spec)) {
+        next.push(old);
+        kept.delete(spec.name);
+        continue;
+      }
+      const m: RunningMonitor = { spec, state: { failures: 0, raised: false }, maxMs: 0, timer: null };
+      next.push(m);
+      if (this.probe) {
+        this.schedule(m, spec.initialWaitMs + spec.intervalMs);
+      }
+    }
+    for (const old of kept.values()) {
+      if (old.timer) {
+        clearTimeout(old.timer);
+      }
+    }
+    this.monitors = next;
   }
 
   stop(): void {

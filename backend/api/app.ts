@@ -31,7 +31,8 @@ export interface ApiOptions {
   tokens: TokenStore;
   /** Recognizes the peer token of the cluster's agents (peer-token.ts). */
   peer?: PeerAuthority;
-  publicMetrics: boolean;
+  /** Whether /metrics needs no token: read per request (a new revision may change it). */
+  publicMetrics: () => boolean;
   log: { error: (o: object, m: string) => void };
   /** The agent's clock, for the failed-authentication windows (default: systemClock). */
   clock?: Clock;
@@ -62,7 +63,13 @@ export function createApp(ctx: AgentContext, options: ApiOptions): express.Expre
       next(e);
     }
   };
-  app.get('/metrics', ...(options.publicMetrics ? [] : [auth, requireRole('viewer')]), metrics);
+  const viewer = requireRole('viewer');
+  app.get(
+    '/metrics',
+    (req, res, next) =>
+      options.publicMetrics() ? next() : auth(req, res, (e?: unknown) => (e ? next(e) : viewer(req, res, next))),
+    metrics
+  );
 
   const v1 = express.Router();
   v1.use(healthRoutes(ctx));

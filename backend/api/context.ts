@@ -55,6 +55,12 @@ export interface AgentContext {
     confirmDown: (server: string, broadcast: boolean) => string | null;
   };
   ready: () => { ready: boolean; reasons: string[] };
+  /**
+   * Restarts the agent in its process (groups moved away first, then everything started
+   * again from the store: what waited for a restart takes effect). False when whoever runs
+   * the agent cannot restart it.
+   */
+  restart?: (reason: string) => boolean;
   /** One consistent snapshot for GET /status. */
   status: () => ClusterStatus;
   /** Events of every reachable peer (GET /events?scope=cluster), each with its origin agent. */

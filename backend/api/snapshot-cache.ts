@@ -16,11 +16,18 @@ export class SnapshotCache<T = string> {
     private readonly clock: Pick<Clock, 'now'> = systemClock
   ) {}
 
-  /** The kept body while fresh; otherwise one render, shared by every request that waits for it. */
-  async get(render: () => T | Promise<T>): Promise<T> {
-    if (this.body !== undefined && this.clock.now() - this.at < this.ttlMs) {
+  private version?: unknown;
+
+  /**
+   * The kept body while fresh and rendered at the same `version` (a change a client has just
+   * been told of, such as a configuration revision, must show at once); otherwise one render,
+   * shared by every request that waits for it.
+   */
+  async get(render: () => T | Promise<T>, version?: unknown): Promise<T> {
+    if (this.body !== undefined && this.clock.now() - this.at < this.ttlMs && version === this.version) {
       return this.body;
     }
+    this.version = version;
     this.pending ??= (async () => {
       try {
         const started = this.clock.now();

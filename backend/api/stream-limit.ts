@@ -7,7 +7,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, Gauge, type Registry } from 'prom-client';
 
-export function streamLimit(registry: Registry, max: number) {
+/** max: read per request (a new configuration revision may change it). */
+export function streamLimit(registry: Registry, maxNow: () => number) {
   let open = 0;
   const clients = new Gauge({
     name: 'lifeline_api_event_stream_clients',
@@ -24,6 +25,7 @@ export function streamLimit(registry: Registry, max: number) {
     registers: [registry],
   });
   return (_req: Request, res: Response, next: NextFunction) => {
+    const max = maxNow();
     if (open >= max) {
       refused.inc();
       res.setHeader('Retry-After', '10');

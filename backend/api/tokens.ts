@@ -50,9 +50,14 @@ export function readTokenFile(file: string): TokenEntry[] {
 export const ROLE_RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
 
 export class TokenStore {
-  private readonly entries: Array<TokenEntry & { digest: Buffer }>;
+  private entries: Array<TokenEntry & { digest: Buffer }> = [];
 
   constructor(entries: TokenEntry[]) {
+    this.replace(entries);
+  }
+
+  /** A new configuration revision's tokens: effective for the next request. */
+  replace(entries: TokenEntry[]): void {
     // The schema refuses these names already; a store built some other way must not either.
     const reserved = entries.find((e) => isReservedTokenName(e.name));
     if (reserved) {

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerAgentCommand } from './commands/agent';
+import { registerClusterCommands } from './commands/cluster';
 import { registerConfigCommands } from './commands/config';
 import { registerGroupCommands } from './commands/group';
 import { registerOperationCommands } from './commands/operations';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerGroupCommands(program);
   registerOperationCommands(program);
   registerServerCommands(program);
+  registerClusterCommands(program);
   registerTrapCommands(program);
   registerTokenCommands(program);
   program.addHelpText(

@@ -113,7 +113,11 @@ export class Controller {
 
   constructor(private readonly deps: ControllerDeps) {
     const { config, self, clock } = deps;
-    this.autoStartPending = new Set(config().groups.filter((g) => g.autoStart).map((g) => g.name));
+    this.autoStartPending = new Set(
+      config()
+        .groups.filter((g) => g.autoStart)
+        .map((g) => g.name)
+    );
     this.startedAt = clock.now();
     this.guard = new PartitionGuard(config, self, clock, {
       ...deps.guard,
@@ -154,6 +158,35 @@ export class Controller {
    * The leftovers of the previous run are stopped: placement may begin. Those groups ran
    * here when the agent died, so they are asked for again (the decider picks the server).
    */
+  /**
+   * A new revision is about to run: the partition guard keeps the takeover delays it may
+   * lower (guard.ts). Call before the configuration getter returns the new revision.
+   */
+  beforeReconfigure(): void {
+    this.guard.keepDelays();
+  }
+
+  /**
+   * A new revision runs: groups it makes automatic are started like those of a fresh
+   * cluster (where none runs them yet); groups it removed are forgotten.
+   */
+  reconfigured(previous: Pick<ClusterConfig, 'groups'>): void {
+    const before = new Map(previous.groups.map((g) => [g.name, g]));
+    const now = new Set(this.deps.config().groups.map((g) => g.name));
+    for (const g of this.deps.config().groups) {
+      if (g.autoStart && !before.get(g.name)?.autoStart) {
+        this.autoStartPending.add(g.name);
+      }
+    }
+    for (const set of [this.autoStartPending, this.restartAfter]) {
+      for (const g of [...set]) {
+        if (!now.has(g)) {
+          set.delete(g);
+        }
+      }
+    }
+  }
+
   begin(released: readonly string[] = []): void {
     released.forEach((g) => this.restartAfter.add(g));
     this.ready = true;

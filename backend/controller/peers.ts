@@ -15,6 +15,7 @@ export function memberPeers(snapshot: Pick<MembershipSnapshot, 'peers'> | null):
       hears: p.summary?.hears ?? null,
       lastHeardAt: heard.length > 0 ? Math.max(...heard) : null,
       holds: p.summary?.groups ?? null,
+      unreadable: p.summary !== null && !p.summary.layoutMatches,
       epochs: p.summary?.epochs ?? null,
       version: p.summary?.version,
     };

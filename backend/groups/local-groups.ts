@@ -11,6 +11,7 @@
  * scripted drivers and the agent with the real ones.
  */
 import { EventEmitter } from 'node:events';
+import { isDeepStrictEqual } from 'node:util';
 import type { Group, Resource } from '../config/model';
 import { startOrder, stopOrder } from './plan';
 import type { ActionContext, ActionResult, GroupEvent, ResourceAction, ResourceDriver } from './resources/types';
@@ -74,10 +75,17 @@ export class GroupBusyError extends Error {}
 export type Drivers = { [T in Resource['type']]: ResourceDriver<Extract<Resource, { type: T }>> };
 
 interface Entry {
+  /** The definition the group runs with (and stops with): a new one waits in `next`. */
   group: Group;
+  next?: Group;
+  /** Gone from the configuration: stopped if held here, then forgotten. */
+  removed?: boolean;
   status: LocalGroupStatus;
   busy: boolean;
 }
+
+/** States in which a group's resources are all down and it is not being worked on. */
+const IDLE: ReadonlySet<LocalGroupState> = new Set(['offline', 'start-failed']);
 
 export class LocalGroups extends EventEmitter<LocalGroupsEvents> {
   private readonly entries = new Map<string, Entry>();
@@ -85,23 +93,61 @@ export class LocalGroups extends EventEmitter<LocalGroupsEvents> {
   constructor(
     groups: Group[],
     private readonly server: string,
-    private readonly drivers: Drivers,
+    private drivers: Drivers,
     /** Wall-clock epoch ms (Clock.wallNow): `since` and change times are display timestamps. */
     private readonly now: () => number = Date.now
   ) {
     super();
     for (const g of groups) {
-      this.entries.set(g.name, {
-        group: g,
-        busy: false,
-        status: {
-          group: g.name,
-          state: 'offline',
-          since: now(),
-          reason: 'agent started',
-          resources: g.resources.map((r) => ({ name: r.name, type: r.type, state: 'offline', detail: null })),
-        },
-      });
+      this.entries.set(g.name, newEntry(g, now(), 'agent started'));
+    }
+  }
+
+  /**
+   * A new configuration revision: new groups are added offline; a changed group that is idle
+   * here takes its new definition at once, one active here at its next start (it must stop
+   * what it started); a removed group is forgotten once idle, and stopped first if held here.
+   * `drivers` replaces the resource drivers (script users may have changed).
+   */
+  reconfigure(groups: Group[], drivers?: Drivers): void {
+    if (drivers) {
+      this.drivers = drivers;
+    }
+    const wanted = new Map(groups.map((g) => [g.name, g]));
+    for (const [name, e] of this.entries) {
+      const g = wanted.get(name);
+      e.removed = g === undefined;
+      e.next = g !== undefined && !isDeepStrictEqual(g, e.group) ? g : undefined;
+      this.settle(e);
+    }
+    for (const g of groups) {
+      if (!this.entries.has(g.name)) {
+        this.entries.set(g.name, newEntry(g, this.now(), 'added by a new configuration revision'));
+      }
+    }
+  }
+
+  /** Applies what reconfigure() left waiting, now that nothing runs on the group. */
+  private settle(e: Entry): void {
+    if (e.busy) {
+      return;
+    }
+    const name = e.group.name;
+    if (e.removed && IDLE.has(e.status.state)) {
+      this.entries.delete(name);
+    } else if (e.removed && e.status.state === 'online') {
+      // Running here but no longer configured: stopped (a stop that fails leaves it
+      // stop-failed, held, for an operator, as any failed stop does).
+      void this.stop(name, 'STOP').catch(() => undefined);
+    } else if (e.next && IDLE.has(e.status.state)) {
+      e.group = e.next;
+      e.next = undefined;
+      e.status.resources = e.group.resources.map((r) => ({
+        name: r.name,
+        type: r.type,
+        state: 'offline',
+        detail: null,
+      }));
     }
   }
 
@@ -265,6 +311,7 @@ export class LocalGroups extends EventEmitter<LocalGroupsEvents> {
       return await op(e);
     } finally {
       e.busy = false;
+      this.settle(e);
     }
   }
 
@@ -276,6 +323,20 @@ export class LocalGroups extends EventEmitter<LocalGroupsEvents> {
     e.status.reason = reason;
     this.emit('change', { group: e.group.name, from, to, reason, at });
   }
+}
+
+function newEntry(g: Group, since: number, reason: string): Entry {
+  return {
+    group: g,
+    busy: false,
+    status: {
+      group: g.name,
+      state: 'offline',
+      since,
+      reason,
+      resources: g.resources.map((r) => ({ name: r.name, type: r.type, state: 'offline', detail: null })),
+    },
+  };
 }
 
 function stopFailedDetail(e: Entry): string {

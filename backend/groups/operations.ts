@@ -414,7 +414,7 @@ export class GroupOperations {
     const unknown = unknownHolders(this.deps.placement(), group);
     if (unknown.length > 0) {
       throw new OperationError(
-        `group ${group.name} may be active on ${unknown.join(', ')}, never heard since this agent started: it starts once ${unknown.length > 1 ? 'they are' : 'it is'} heard, fenced, past the watchdog deadline or confirmed down`,
+        `group ${group.name} may be active on ${unknown.join(', ')}, never heard since this agent started or running another group list (a configuration revision not applied there yet): it starts once ${unknown.length > 1 ? 'they are' : 'it is'} heard with this list, fenced, past the watchdog deadline or confirmed down`,
         'unavailable'
       );
     }

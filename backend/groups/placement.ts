@@ -24,6 +24,12 @@ export interface PeerView {
   holds: string[] | null;
   /** The claim epoch of each held group (groups/claims.ts). */
   epochs?: Record<string, number> | null;
+  /**
+   * Heard, but its held groups cannot be read: it runs another group list (a revision
+   * applied on one side and not yet on the other, membership/layout.ts). It may hold any
+   * group it is a startup server of.
+   */
+  unreadable?: boolean;
 }
 
 export type ClusterGroupState =
@@ -69,10 +75,16 @@ export interface PlacementInput {
   absent?: readonly string[];
 }
 
-/** The absent peers (see PlacementInput.absent) that may run `group`, or []. */
+/**
+ * The peers that may run `group` without saying so, or []: absent ones (see
+ * PlacementInput.absent) and heard ones whose held groups cannot be read (PeerView.unreadable).
+ */
 export function unknownHolders(input: PlacementInput, group: Group): string[] {
   const absent = input.absent ?? [];
-  return startupServers(input.config, group).filter((s) => absent.includes(s) && !isDown(input, s));
+  const unreadable = new Set(input.peers.filter((p) => p.unreadable).map((p) => p.server));
+  return startupServers(input.config, group).filter(
+    (s) => (absent.includes(s) || unreadable.has(s)) && !isDown(input, s)
+  );
 }
 
 /** A server on which nothing runs: its BMC reports power off, or it is known down. */

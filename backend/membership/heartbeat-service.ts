@@ -102,10 +102,11 @@ interface Channel {
 
 export class HeartbeatService extends EventEmitter<HeartbeatServiceEvents> {
   readonly mode: HeartbeatMode;
-  readonly timing: Timing;
+  private currentTiming: Timing;
   readonly topology: Topology;
-  private readonly layout: Layout;
+  private layout: Layout;
   private readonly init: RuntimeInit;
+  private readonly overrides: TimingOverrides | undefined;
   private readonly workerScript: string;
   private readonly stopTimeoutMs: number;
   private channel: Channel | null = null;
@@ -126,7 +127,8 @@ export class HeartbeatService extends EventEmitter<HeartbeatServiceEvents> {
       throw new TypeError('the cluster secret is empty');
     }
     this.topology = resolveTopology(config, self);
-    this.timing = timingFor(config, options.timing);
+    this.currentTiming = timingFor(config, options.timing);
+    this.overrides = options.timing;
     this.layout = makeLayout(this.topology.servers, this.topology.groups);
     this.workerScript = options.workerScript ?? path.join(__dirname, 'worker.js');
     this.stopTimeoutMs = options.stopTimeoutMs ?? 5000;
@@ -148,6 +150,38 @@ export class HeartbeatService extends EventEmitter<HeartbeatServiceEvents> {
       bmc: [],
       mainStallLimitMs: this.mode === 'worker' ? (options.mainStallLimitMs ?? DEFAULT_MAIN_STALL_LIMIT_MS) : null,
     };
+  }
+
+  get timing(): Timing {
+    return this.currentTiming;
+  }
+
+  /**
+   * Applies a new revision live: its `cluster.heartbeat` (the runtime sends and judges on the
+   * new timing at once) and its group list (the layout held groups are announced over); a
+   * later restart of the runtime starts with both.
+   */
+  retime(config: ClusterConfig): void {
+    const groups = config.groups.map((g) => g.name);
+    if (String(groups) !== String(this.layout.groups)) {
+      this.layout = makeLayout(this.topology.servers, groups);
+      const kept = this.init.summary.groups.filter((g) => this.layout.groupIndex.has(g));
+      this.init.summary = { ...this.init.summary, groups: kept };
+      this.init.config = { ...this.init.config, groups: config.groups };
+      this.channel?.post({ type: 'layout', groups });
+    }
+    const timing = timingFor(config, this.overrides);
+    this.currentTiming = timing;
+    this.init.config = {
+      ...this.init.config,
+      cluster: { ...this.init.config.cluster, heartbeat: config.cluster.heartbeat },
+    };
+    this.channel?.post({ type: 'timing', timing });
+    if (this.aliveTimer !== null) {
+      clearInterval(this.aliveTimer);
+      this.aliveTimer = setInterval(() => this.channel?.post({ type: 'alive' }), timing.intervalMs);
+      this.aliveTimer.unref();
+    }
   }
 
   /**
@@ -211,6 +245,11 @@ export class HeartbeatService extends EventEmitter<HeartbeatServiceEvents> {
     this.channel = null;
     this.stopping = false;
     this.waiters = [];
+  }
+
+  /** Whether `group` is in the layout heartbeats announce held groups over. */
+  announces(group: string): boolean {
+    return this.layout.groupIndex.has(group);
   }
 
   /** What to advertise from now on. Throws TypeError on groups not in the configuration. */

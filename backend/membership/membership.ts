@@ -69,8 +69,8 @@ const MAX_INCARNATION = (1n << 64n) - 1n;
 
 export class Membership implements TransportSink {
   readonly topology: Topology;
-  readonly timing: Timing;
-  readonly layout: Layout;
+  private currentTiming: Timing;
+  private currentLayout: Layout;
   private readonly transport: Transport;
   private readonly clock: Clock;
   private readonly admission: AdmissionContext;
@@ -94,8 +94,8 @@ export class Membership implements TransportSink {
 
   constructor(options: MembershipOptions) {
     this.topology = resolveTopology(options.config, options.self);
-    this.timing = timingFor(options.config, options.timing);
-    this.layout = makeLayout(this.topology.servers, this.topology.groups);
+    this.currentTiming = timingFor(options.config, options.timing);
+    this.currentLayout = makeLayout(this.topology.servers, this.topology.groups);
     if (options.incarnation < 0n || options.incarnation > MAX_INCARNATION) {
       throw new RangeError('incarnation must be an unsigned 64-bit integer');
     }
@@ -122,6 +122,46 @@ export class Membership implements TransportSink {
       this.updateSummary(options.summary);
     }
     this.transport.attach(this);
+  }
+
+  get timing(): Timing {
+    return this.currentTiming;
+  }
+
+  get layout(): Layout {
+    return this.currentLayout;
+  }
+
+  /**
+   * A new revision's group list: held groups travel as a bitmap over it, and peers read our
+   * summaries only once their layout is the same (until then they count our groups as unknown,
+   * which blocks starting them: layout.ts). Held groups the new list lacks are no longer
+   * announced; no peer with the same layout can start them, as it has no such group either.
+   */
+  relayout(groups: string[]): void {
+    this.currentLayout = makeLayout(this.topology.servers, groups);
+    const kept = this.summary.groups.filter((g) => this.currentLayout.groupIndex.has(g));
+    const epochs = Object.fromEntries(Object.entries(this.summary.epochs ?? {}).filter(([g]) => kept.includes(g)));
+    this.summary = { ...this.summary, groups: kept, epochs };
+  }
+
+  /**
+   * A new revision changed the heartbeat timing: send on the new interval from now on and
+   * judge every peer by the new timeout at once (a shorter timeout may find a peer down now).
+   */
+  retime(timing: Timing): void {
+    this.currentTiming = timing;
+    this.admission.intervalMs = timing.intervalMs;
+    this.admission.timeoutMs = timing.timeoutMs;
+    if (!this.running) {
+      return;
+    }
+    const now = this.clock.now();
+    this.nextSendAt = Math.min(this.nextSendAt, now + timing.intervalMs);
+    for (const peer of this.peers.values()) {
+      this.evaluate(peer, now);
+    }
+    this.schedule(now);
   }
 
   /** Subscribes to events; returns the unsubscribe function. */

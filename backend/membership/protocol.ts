@@ -3,7 +3,7 @@
  * heartbeat worker thread, or the main thread in in-process mode). Structured-clone data
  * only; bigints clone as bigints.
  */
-import type { TimingOverrides } from './timing';
+import type { Timing, TimingOverrides } from './timing';
 import type { BoundSocket } from './udp-transport';
 import type { BmcReport, LocalSummary, MembershipEvent, MembershipSnapshot, RttSample } from './types';
 import type { ClusterConfig } from '../config/model';
@@ -26,6 +26,10 @@ export type ToRuntime =
   | { type: 'bmc'; server: string; report: BmcReport }
   /** The main thread's event loop is turning (sent every interval by the service). */
   | { type: 'alive' }
+  /** A new configuration revision changed the heartbeat timing (applied live). */
+  | { type: 'timing'; timing: Timing }
+  /** A new revision changed the group list (the bitmap layout of held groups). */
+  | { type: 'layout'; groups: string[] }
   | { type: 'stop' };
 
 export type FromRuntime =

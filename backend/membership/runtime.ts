@@ -73,14 +73,23 @@ export class HeartbeatRuntime {
       return;
     }
     this.core.start();
-    const interval = this.core.timing.intervalMs;
+    this.lastAlive = monotonicNow();
+    this.restartReports(this.core.timing.intervalMs);
+    this.post({ type: 'ready', bound, snapshot: this.core.snapshot() });
+  }
+
+  /** The periodic report and the main-thread watchdog run once per heartbeat interval. */
+  private restartReports(interval: number): void {
+    for (const t of [this.reportTimer, this.watchdogTimer]) {
+      if (t !== null) {
+        clearInterval(t);
+      }
+    }
     this.reportTimer = setInterval(() => this.flush(), interval);
     const limit = this.init.mainStallLimitMs;
     if (limit !== null) {
-      this.lastAlive = monotonicNow();
       this.watchdogTimer = setInterval(() => this.watchdog(limit), Math.min(interval, limit / 4));
     }
-    this.post({ type: 'ready', bound, snapshot: this.core.snapshot() });
   }
 
   handle(m: ToRuntime): void {
@@ -98,6 +107,13 @@ export class HeartbeatRuntime {
         case 'alive':
           this.lastAlive = monotonicNow();
           this.core.setMuted(false, "the agent's main thread is responsive again");
+          break;
+        case 'timing':
+          this.core.retime(m.timing);
+          this.restartReports(m.timing.intervalMs);
+          break;
+        case 'layout':
+          this.core.relayout(m.groups);
           break;
         case 'stop':
           void this.stop();

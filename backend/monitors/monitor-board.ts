@@ -40,6 +40,8 @@ export interface RecoveryRequest {
 export interface MonitorBoardEvents {
   transition: [Transition];
   'recovery-request': [RecoveryRequest];
+  /** Monitors were added or removed by a new configuration revision. */
+  reshaped: [];
 }
 
 export class MonitorBoard extends EventEmitter<MonitorBoardEvents> {
@@ -71,6 +73,35 @@ export class MonitorBoard extends EventEmitter<MonitorBoardEvents> {
           reason: 'started',
         });
       }
+    }
+  }
+
+  /**
+   * A new configuration revision: rows of monitors (and servers) that stay keep their state,
+   * new ones start normal, rows no longer configured are dropped.
+   */
+  reconfigure(monitors: Array<{ name: string; servers: string[] }>): void {
+    const wanted = new Set(monitors.flatMap((m) => m.servers.map((s) => key(m.name, s))));
+    let changed = false;
+    for (const k of [...this.states.keys()]) {
+      if (!wanted.has(k)) {
+        this.states.delete(k);
+        this.changed.delete(k);
+        changed = true;
+      }
+    }
+    for (const m of monitors) {
+      for (const s of m.servers) {
+        if (!this.states.has(key(m.name, s))) {
+          const since = this.clock.wallNow();
+          this.states.set(key(m.name, s), { monitor: m.name, server: s, status: 'normal', since, reason: 'added' });
+          changed = true;
+        }
+      }
+    }
+    if (changed) {
+      this.changes++;
+      this.emit('reshaped');
     }
   }
 

@@ -3,7 +3,7 @@
  * the fetch of a kept revision (agent/convergence.ts). A peer that cannot be reached is left
  * out of a change (it catches up through convergence); the reason is logged.
  */
-import type { PeerTransport, PrepareAnswer, Proposal } from '../agent/config-apply';
+import type { CommitOutcome, PeerTransport, PrepareAnswer, Proposal } from '../agent/config-apply';
 import { describeFailure, type PeerFailure } from './failure';
 import { type PeerClient, type PeerResult, Serialized } from './client';
 import { abortAnswer, commitAnswer, configAnswer, prepareAnswer } from './schemas';
@@ -51,8 +51,9 @@ export function httpPeerTransport(client: PeerClient, timeoutMs = 3000, log?: Pe
       }
       return undefined;
     },
-    async commit(peer: string, revision: number, hash: string): Promise<boolean> {
-      return (await post(peer, 'commit', { revision, hash }, commitAnswer)).ok;
+    async commit(peer: string, revision: number, hash: string): Promise<CommitOutcome> {
+      const r = await post(peer, 'commit', { revision, hash }, commitAnswer);
+      return r.ok ? { ok: true, report: r.body.report } : { ok: false };
     },
     async abort(peer: string, revision: number, hash: string): Promise<void> {
       await post(peer, 'abort', { revision, hash }, abortAnswer);

@@ -4,6 +4,7 @@
  * bodies with these, the client (client.ts) parses answers with these, so the two sides
  * cannot drift apart; a peer's answer that does not match is a failure, never a crash.
  */
+import { agentApplyReport } from '../api/answers/config';
 import { z } from 'zod';
 import { groupRequestSchema } from '../controller/request';
 import type { Outcome, StepRequest } from '../groups/operations';
@@ -35,7 +36,8 @@ export type PrepareBody = z.infer<typeof prepareBody>;
 export const prepareAnswer = z.object({ ok: z.literal(true) });
 export const decisionBody = z.strictObject({ revision, hash });
 export type DecisionBody = z.infer<typeof decisionBody>;
-export const commitAnswer = z.object({ revision });
+/** `report`: what the peer did with the revision (absent from agents before live reconfiguration). */
+export const commitAnswer = z.object({ revision, report: z.optional(agentApplyReport) });
 export type CommitAnswer = z.infer<typeof commitAnswer>;
 export const abortAnswer = z.object({ aborted: z.literal(true) });
 export type AbortAnswer = z.infer<typeof abortAnswer>;

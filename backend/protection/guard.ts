@@ -79,6 +79,7 @@ export class PartitionGuard {
   private readonly fencing = new Set<string>();
   /** Since when each never-heard peer has been unheard by every peer heard here too. */
   private readonly absentSince = new Map<string, number>();
+  private readonly delayFloor = new Map<string, number>();
 
   constructor(
     /** The configuration now running: read at each use, since a new revision applies live. */
@@ -88,10 +89,33 @@ export class PartitionGuard {
     private readonly host: GuardHost
   ) {
     this.startedAt = clock.now();
+    this.keepDelays();
   }
 
   private get config(): ClusterConfig {
     return this.configNow();
+  }
+
+  /**
+   * How long after a silent peer was last heard its groups may start elsewhere (watchdog and
+   * no-fencing modes): never less than under any revision run since this agent started. A
+   * peer keeps running a group with the definition it was started with (a new revision's
+   * stop timeouts apply at the group's next start), and a peer cut off during an apply may
+   * still run the old timing: a revision that lowers the delay shortens it only after a restart.
+   */
+  /** Called before a new revision takes over: the delays it may lower stay as floors. */
+  keepDelays(): void {
+    for (const s of this.config.servers) {
+      if (s.name !== this.self) {
+        this.takeoverDelay(s.name);
+      }
+    }
+  }
+
+  private takeoverDelay(peer: string): number {
+    const delay = Math.max(this.delayFloor.get(peer) ?? 0, takeoverDelayMs(this.config, peer));
+    this.delayFloor.set(peer, delay);
+    return delay;
   }
 
   /** How a silent peer's groups may be freed: by fencing, after its watchdog deadline, or not at all. */
@@ -314,7 +338,7 @@ export class PartitionGuard {
       if (this.mode === 'watchdog') {
         // Cut off from every server heard here since at least now: as a loser it stops its
         // groups, or its host is reset, within the delay.
-        const from = this.absentSince.get(peer)! + takeoverDelayMs(this.config, peer);
+        const from = this.absentSince.get(peer)! + this.takeoverDelay(peer);
         this.marks.set(peer, { incarnation: null, why: 'deadline', from });
         this.host.record(
           'recoverable',
@@ -389,7 +413,7 @@ export class PartitionGuard {
       return;
     }
     if (this.mode === 'watchdog') {
-      const from = (seen?.lastHeardAt ?? this.clock.now()) + takeoverDelayMs(this.config, peer);
+      const from = (seen?.lastHeardAt ?? this.clock.now()) + this.takeoverDelay(peer);
       this.marks.set(peer, { incarnation, why: 'deadline', from });
       this.host.record(
         'recoverable',

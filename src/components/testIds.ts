@@ -67,6 +67,7 @@ export const testIds = {
     cluster: id('cluster-name'),
     revision: id('config-revision'),
     conflicts: id('config-conflicts'),
+    restartChanges: id('config-restart-changes'),
     serversTable: id('servers-table'),
     serverRow: (name: string) => id(`server-row-${name}`),
     serverState: (name: string) => id(`server-state-${name}`),

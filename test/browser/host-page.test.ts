@@ -61,7 +61,15 @@ const navItems = (page: Page) => page.getByTestId('host-nav').locator('a').allTe
 test('a Viewer: the plugin mounts, the menu has the console pages but not the connection page, no console error', async () => {
   const { page, problems } = await open(`/a/${ID}/overview`, { role: 'Viewer' });
   await page.waitForTimeout(1000); // let the page's first requests settle
-  expect(await navItems(page)).toEqual(['Overview', 'Servers', 'Groups', 'Monitors', 'Events', 'Failovers', 'Configuration']);
+  expect(await navItems(page)).toEqual([
+    'Overview',
+    'Servers',
+    'Groups',
+    'Monitors',
+    'Events',
+    'Failovers',
+    'Configuration',
+  ]);
   expect(await page.getByTestId('host-banner').count()).toBe(0);
   await screenshot(page, 'host-viewer-overview');
   expect(problems).toEqual([]);

@@ -12,7 +12,18 @@ export const configHistoryAnswer = z.object({
  * it: `path` is the configuration path (as in validation problems, e.g. `monitors[2]`).
  */
 export const configChange = z.object({
-  area: z.enum(['servers', 'interconnects', 'cluster', 'groups', 'monitors', 'traps', 'partition', 'fencing', 'api', 'watchdog']),
+  area: z.enum([
+    'servers',
+    'interconnects',
+    'cluster',
+    'groups',
+    'monitors',
+    'traps',
+    'partition',
+    'fencing',
+    'api',
+    'watchdog',
+  ]),
   path: z.string(),
   summary: z.string(),
 });

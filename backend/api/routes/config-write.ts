@@ -104,18 +104,18 @@ export function configWriteRoutes(ctx: AgentContext, w: ConfigWriteContext): Rou
     const answer = w.applier.prepare(p.data);
     res.status(answer.ok ? 200 : 409).json(answer);
   });
-  r.post('/internal/config/commit', requirePeer, (req: Request, res: Response) => {
+  r.post('/internal/config/commit', requirePeer, async (req: Request, res: Response) => {
     const d = decisionBody.safeParse(req.body);
     if (!d.success) {
       badRequest(res, d.error);
       return;
     }
-    const stored = w.applier.commit(d.data.revision, d.data.hash, 'coordinator');
-    if (!stored) {
+    const done = await w.applier.commit(d.data.revision, d.data.hash, 'coordinator');
+    if (!done) {
       res.status(409).json({ error: 'nothing prepared for this revision' });
       return;
     }
-    res.json({ revision: stored.revision } satisfies CommitAnswer);
+    res.json({ revision: done.stored.revision, report: done.report } satisfies CommitAnswer);
   });
   r.post('/internal/config/abort', requirePeer, (req: Request, res: Response) => {
     const d = decisionBody.safeParse(req.body);

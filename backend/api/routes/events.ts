@@ -1,3 +1,4 @@
+import { MAX_EVENT_STREAMS_LIMIT } from '../../config/model/api';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AgentContext } from '../context';
@@ -24,10 +25,10 @@ const streamQuery = z.strictObject({ lastEventId: z.string().max(200).optional()
 
 export function eventRoutes(ctx: AgentContext): Router {
   const r = Router();
-  const maxStreams = ctx.config().api.maxEventStreams;
-  const streams = streamLimit(ctx.registry, maxStreams);
-  // Each stream listens to the log: the cap bounds them, not the emitter's leak warning.
-  ctx.events.setMaxListeners(ctx.events.getMaxListeners() + maxStreams);
+  const streams = streamLimit(ctx.registry, () => ctx.config().api.maxEventStreams);
+  // Each stream listens to the log: the cap bounds them, not the emitter's leak warning (the
+  // schema's limit, as a new revision may raise the cap).
+  ctx.events.setMaxListeners(ctx.events.getMaxListeners() + MAX_EVENT_STREAMS_LIMIT);
   r.get('/events', requireRole('viewer'), async (req: Request, res: Response) => {
     const q = query.safeParse(req.query);
     if (!q.success) {

@@ -27,6 +27,17 @@ export function serverRoutes(ctx: AgentContext): Router {
     ctx.log.error({ server: name, by: req.principal?.name }, 'server confirmed down by an operator');
     res.json({ server: name, confirmedDown: true });
   });
+  // POST /agent/restart (admin): this agent restarts (one step of `lifeline cluster restart`).
+  r.post('/agent/restart', requireRole('admin'), (req: Request, res: Response) => {
+    const by = `api:${req.principal?.name}`;
+    if (!ctx.restart) {
+      res.status(501).json({ error: 'this agent cannot restart itself: restart its service' });
+      return;
+    }
+    // Answered first: the restart closes this very connection.
+    res.once('finish', () => ctx.restart!(`restart requested by ${by}`));
+    res.status(202).json({ server: ctx.self, restarting: true });
+  });
   r.post('/internal/servers/confirm-down', requirePeer, (req: Request, res: Response) => {
     const body = confirmDownBody.safeParse(req.body);
     if (!body.success) {

@@ -27,7 +27,7 @@ export function statusRoutes(ctx: AgentContext): Router {
   const r = Router();
   const cache = new SnapshotCache<Rendered>(STATUS_CACHE_MS);
   r.get('/status', requireRole('viewer'), async (req, res) => {
-    const { body, etag } = await cache.get(() => render(ctx.status()));
+    const { body, etag } = await cache.get(() => render(ctx.status()), ctx.revision().revision);
     sendState(req, res, body, etag);
   });
   return r;

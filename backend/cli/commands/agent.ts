@@ -23,37 +23,53 @@ export function registerAgentCommand(program: Command) {
         const { Agent, ConfigError } = await import('../../agent/agent');
         const { createLogger } = await import('../../log');
         const log = createLogger(opts.server);
-        let agent: Agent;
-        // Set once the agent runs: SIGTERM, SIGINT or a recovery final action (stop-cluster-service) stop it.
-        let requestStop: (why: string) => void = () => {};
-        try {
-          agent = await Agent.start({
-            configFile: opts.config,
-            server: opts.server,
-            stateDir: opts.stateDir,
-            watchdogDevice: opts.watchdogDevice,
-            tokenFiles: opts.tokens,
-            log,
-            onExitRequest: (reason) => requestStop(reason),
-          });
-        } catch (e) {
-          log.fatal({ error: (e as Error).message }, 'agent could not start');
-          process.stderr.write(`lifeline agent: ${(e as Error).message}\n`);
-          process.exitCode = e instanceof ConfigError ? EXIT.INVALID : EXIT.UNAVAILABLE;
-          return;
-        }
-        await new Promise<void>((resolve) => {
-          let stopping = false;
-          requestStop = (why: string) => {
-            if (!stopping) {
-              stopping = true;
-              log.info({ why }, 'agent stopping');
-              agent.stop().then(resolve, resolve);
+        // SIGTERM, SIGINT or a recovery final action (stop-cluster-service) stop the agent for
+        // good; POST /agent/restart stops it and starts it again in this process (a restart
+        // applies what waits for one, as a new service start would).
+        let outcome: 'stop' | 'restart' = 'restart';
+        let stopping: ((why: string, then: 'stop' | 'restart') => void) | null = null;
+        let signalled = false;
+        const onSignal = (sig: string) => {
+          signalled = true;
+          stopping?.(sig, 'stop');
+        };
+        process.once('SIGTERM', () => onSignal('SIGTERM'));
+        process.once('SIGINT', () => onSignal('SIGINT'));
+        while (outcome === 'restart' && !signalled) {
+          let agent: Agent;
+          try {
+            agent = await Agent.start({
+              configFile: opts.config,
+              server: opts.server,
+              stateDir: opts.stateDir,
+              watchdogDevice: opts.watchdogDevice,
+              tokenFiles: opts.tokens,
+              log,
+              onExitRequest: (reason) => stopping?.(reason, 'stop'),
+              onRestartRequest: (reason) => stopping?.(reason, 'restart'),
+            });
+          } catch (e) {
+            log.fatal({ error: (e as Error).message }, 'agent could not start');
+            process.stderr.write(`lifeline agent: ${(e as Error).message}\n`);
+            process.exitCode = e instanceof ConfigError ? EXIT.INVALID : EXIT.UNAVAILABLE;
+            return;
+          }
+          outcome = await new Promise<'stop' | 'restart'>((resolve) => {
+            let once = false;
+            stopping = (why, then) => {
+              if (!once) {
+                once = true;
+                log.info({ why }, then === 'restart' ? 'agent restarting' : 'agent stopping');
+                const done = () => resolve(signalled ? 'stop' : then);
+                agent.stop().then(done, done);
+              }
+            };
+            if (signalled) {
+              stopping('signal before start completed', 'stop');
             }
-          };
-          process.once('SIGTERM', () => requestStop('SIGTERM'));
-          process.once('SIGINT', () => requestStop('SIGINT'));
-        });
+          });
+          stopping = null;
+        }
       }
     );
 }

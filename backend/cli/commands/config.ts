@@ -1,3 +1,4 @@
+import { formatApplyAnswer, type ApplyAnswer } from './apply-format';
 import type { Command } from 'commander';
 import { loadConfigFile } from '../../config/file';
 import { configHash, shortHash } from '../../config/hash';
@@ -69,16 +70,10 @@ export function registerConfigCommands(program: Command) {
     }
     const client = clientFrom(opts);
     const base = opts.base ?? String((await client.request<{ revision: number }>('GET', '/config')).revision);
-    const r = await client.request<{ revision: number; hash: string; committed: string[]; unreachable: string[] }>(
-      'PUT',
-      '/config',
-      result.config,
-      {
-        'If-Match': `"${base}"`,
-      }
-    );
-    process.stdout.write(`applied revision ${r.revision} (${shortHash(r.hash)}) on ${r.committed.join(', ')}`);
-    process.stdout.write(r.unreachable.length ? `; unreachable, will catch up: ${r.unreachable.join(', ')}\n` : '\n');
+    const r = await client.request<ApplyAnswer>('PUT', '/config', result.config, {
+      'If-Match': `"${base}"`,
+    });
+    process.stdout.write(formatApplyAnswer(r));
   });
 
   withConnection(
@@ -104,14 +99,8 @@ export function registerConfigCommands(program: Command) {
       .description('apply an older revision again, as a new revision')
       .argument('<revision>', 'revision to return to')
   ).action(async (revision: string, opts: ClientOptions) => {
-    const r = await clientFrom(opts).request<{ revision: number; hash: string; committed: string[] }>(
-      'POST',
-      '/config/rollback',
-      { revision: Number(revision) }
-    );
-    process.stdout.write(
-      `rolled back to the content of revision ${revision}: now revision ${r.revision} (${shortHash(r.hash)}) on ${r.committed.join(', ')}\n`
-    );
+    const r = await clientFrom(opts).request<ApplyAnswer>('POST', '/config/rollback', { revision: Number(revision) });
+    process.stdout.write(formatApplyAnswer(r, `rolled back to the content of revision ${revision}: now`));
   });
 
   config

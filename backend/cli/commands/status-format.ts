@@ -69,7 +69,13 @@ function staleNote(s: ClusterStatus, origin: string, time: TimeFormat): string {
 
 export function formatStatus(s: ClusterStatus, time: TimeFormat = clockTime): string {
   const out: string[] = [];
-  const restart = s.config.restartRequired ? `, running ${s.config.runningRevision} until restart` : '';
+  const waiting = s.config.restartChanges ?? [];
+  const restart =
+    s.config.runningRevision !== s.config.revision
+      ? `, running ${s.config.runningRevision} until restart`
+      : waiting.length > 0
+        ? `; waiting for a restart (lifeline cluster restart): ${waiting.map((c) => c.summary).join('; ')}`
+        : '';
   out.push(
     `Cluster ${s.cluster}, seen from ${s.self}: configuration revision ${s.config.revision} (${s.config.hash.slice(0, 12)}${restart}), ` +
       `heartbeat every ${s.heartbeat.intervalMs} ms, down after ${s.heartbeat.timeoutMs} ms` +

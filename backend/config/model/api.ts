@@ -20,6 +20,9 @@ export function isReservedTokenName(s: string): boolean {
   return RESERVED_TOKEN_NAMES.includes(s.toLowerCase());
 }
 
+/** The most `api.maxEventStreams` may be (listeners on the event log are sized for it). */
+export const MAX_EVENT_STREAMS_LIMIT = 10_000;
+
 export const apiToken = z.strictObject({
   name: name
     .refine((s) => !isReservedTokenName(s), {
@@ -50,9 +53,11 @@ export const api = z
       })
       .optional()
       .meta({ description: 'Serve HTTPS instead of HTTP.' }),
-    maxEventStreams: count(1, 10_000, 'Open `GET /events/stream` connections at most; more are refused (503).').default(
-      100
-    ),
+    maxEventStreams: count(
+      1,
+      MAX_EVENT_STREAMS_LIMIT,
+      'Open `GET /events/stream` connections at most; more are refused (503).'
+    ).default(100),
     publicMetrics: z.boolean().default(false).meta({
       description: 'Serve /metrics without a token (for scrapers that cannot send one). Off by default.',
     }),

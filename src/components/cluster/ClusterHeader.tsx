@@ -15,8 +15,14 @@ export function ClusterHeader({ status }: { status: ClusterStatusAnswer }) {
         <h2 data-testid={testIds.overview.cluster}>Cluster {status.cluster}</h2>
         <span data-testid={testIds.overview.revision} data-revision={c.revision}>
           Configuration revision {c.revision} <span className={s.mono}>({shortHash(c.hash)})</span>
-          {c.restartRequired && (
+          {c.restartRequired && c.runningRevision !== c.revision && (
             <span className={s.muted}>; agents run revision {c.runningRevision} until restarted</span>
+          )}
+          {(c.restartChanges ?? []).length > 0 && (
+            <span className={s.muted} data-testid={testIds.overview.restartChanges}>
+              ; waiting for a restart of this agent (lifeline cluster restart):{' '}
+              {c.restartChanges!.map((x) => x.summary).join('; ')}
+            </span>
           )}
         </span>
         <span className={s.muted}>

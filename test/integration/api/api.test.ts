@@ -252,8 +252,14 @@ describe('cluster-wide configuration changes', () => {
     expect(applied).toMatchObject({
       stderr: '',
       code: 0,
-      stdout: expect.stringMatching(/^applied revision \d+ \([0-9a-f]{12}\) on server1, server2, server3\n$/),
+      stdout: expect.stringMatching(/^applied revision \d+ \([0-9a-f]{12}\) on server1, server2, server3\n/),
     });
+    // Then what each agent did with it, one line each.
+    expect(applied.stdout.split('\n').slice(1, 4)).toEqual(
+      ['server1', 'server2', 'server3'].map((s) =>
+        expect.stringMatching(new RegExp(`^  ${s}: in effect: group \\S+ (added|removed|changed)`))
+      )
+    );
     const history = lifeline(['config', 'history'], { env });
     expect(history.code).toBe(0);
     expect(history.stdout.split('\n')[0]).toMatch(/^REVISION +HASH +APPLIED +SOURCE$/);

@@ -85,12 +85,13 @@ describe('config convergence', () => {
     const events = (await server1.request('GET', '/api/v1/events?type=config', undefined, server1.tokens.viewer)).body
       .events;
     expect(events[0]).toMatchObject({ class: 'informational', source: 'peer:server2' });
-    expect(events[0].summary).toMatch(/^configuration revision 2 \(\w{12}\) adopted from server2 \(was 1\)$/);
+    expect(events[0].summary).toMatch(/^configuration revision 2 \(\w{12}\) from server2 \(was 1\): 1 applied$/);
     const metrics = (await server1.request('GET', '/metrics', undefined, server1.tokens.viewer)).body as string;
     expect(metricValue(metrics, 'lifeline_config_info', { revision: '2', hash: configHash(newer) })).toBe(1);
     expect(metricValue(metrics, 'lifeline_config_info', { revision: '1' })).toBeUndefined();
     const s = await status(server1);
-    expect(s.config).toMatchObject({ revision: 2, runningRevision: 1, restartRequired: true, conflicts: [] });
+    // Applied live: the monitor's new interval runs without a restart.
+    expect(s.config).toMatchObject({ revision: 2, runningRevision: 2, restartRequired: false, conflicts: [] });
     // server2 sees server1 announce revision 2 now.
     await eventually(async () => {
       const v = (await status(server2)).servers.find((x) => x.name === 'server1');

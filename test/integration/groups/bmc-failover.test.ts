@@ -116,7 +116,12 @@ describe('BMC linkage: failover on a fatal hardware event and on a confirmed-dow
       8000,
       'server2 offline-confirmed'
     );
-    expect(await groupSeenBy(agents.server1)).toMatchObject({ state: 'online', currentServer: 'server1' });
+    // The marker is written by the start script, before the group is online (the script still has to exit).
+    const g = await eventually(async () => {
+      const seen = await groupSeenBy(agents.server1);
+      return seen.state === 'starting' ? undefined : seen;
+    }, 5000);
+    expect(g).toMatchObject({ state: 'online', currentServer: 'server1' });
   });
 
   test('server1 killed with its power on: hung-or-partitioned, and server2 does not take over', async () => {

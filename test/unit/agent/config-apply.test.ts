@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { ApplyError, ConfigApplier, type PeerTransport, type Proposal } from '../../../backend/agent/config-apply';
-import { validateConfig } from '../../../backend/config/model';
+import { validateConfig, type ClusterConfig } from '../../../backend/config/model';
 import { ConfigStore, type StoredRevision } from '../../../backend/config/store';
 import { maxConfig } from '../../support/max-config';
 import { tempDir } from '../../support/isolation';
@@ -17,12 +17,15 @@ function cfg(name: string) {
 function cluster() {
   const dirs: string[] = [];
   const down = new Set<string>();
+  const unfit = new Map<string, (c: ClusterConfig) => string | null>();
   const nodes = new Map<string, { applier: ConfigApplier; store: ConfigStore; adopted: StoredRevision[] }>();
   const transport: PeerTransport = {
     prepare: async (peer, p: Proposal) =>
       down.has(peer) ? undefined : nodes.get(peer)!.applier.prepare(JSON.parse(JSON.stringify(p))),
-    commit: async (peer, revision, hash) =>
-      !down.has(peer) && nodes.get(peer)!.applier.commit(revision, hash, 'test') !== undefined,
+    commit: async (peer, revision, hash) => {
+      const done = down.has(peer) ? undefined : await nodes.get(peer)!.applier.commit(revision, hash, 'test');
+      return done ? { ok: true, report: done.report } : { ok: false };
+    },
     abort: async (peer, revision, hash) => nodes.get(peer)?.applier.abort(revision, hash),
   };
   for (const name of SERVERS) {
@@ -41,13 +44,18 @@ function cluster() {
       () => store.current()!,
       () => SERVERS.filter((s) => s !== name),
       transport,
-      (s) => adopted.push(s)
+      async (s) => {
+        adopted.push(s);
+        return { server: name, revision: s.revision, applied: [], atNextStart: [], restartRequired: [] };
+      },
+      undefined,
+      (config) => unfit.get(name)?.(config) ?? null
     );
     nodes.set(name, { applier, store, adopted });
   }
   const revisions = () => SERVERS.map((s) => nodes.get(s)!.store.current()!.revision);
   const cleanup = () => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
-  return { nodes, down, revisions, cleanup };
+  return { nodes, down, unfit, revisions, cleanup };
 }
 
 describe('ConfigApplier (two-phase, in memory)', () => {
@@ -118,6 +126,44 @@ describe('ConfigApplier (two-phase, in memory)', () => {
     const r = await c.nodes.get('server1')!.applier.apply(cfg('v2'), 1, 't');
     expect(r).toMatchObject({ committed: ['server1', 'server2'], unreachable: ['server3'] });
     expect(c.revisions()).toEqual([2, 2, 1]);
+    c.cleanup();
+  });
+
+  test('the answer carries what each committed agent did', async () => {
+    const c = cluster();
+    const r = await c.nodes.get('server1')!.applier.apply(cfg('v2'), 1, 't');
+    expect(r.agents.map((a) => [a.server, a.revision])).toEqual([
+      ['server1', 2],
+      ['server2', 2],
+      ['server3', 2],
+    ]);
+    c.cleanup();
+  });
+
+  test('a heartbeat timing change is refused while a peer is unreachable, and stored nowhere', async () => {
+    const c = cluster();
+    c.down.add('server3');
+    const next = cfg('initial');
+    next.cluster.heartbeat = { intervalMs: 500, timeoutMs: 4000 };
+    await expect(c.nodes.get('server1')!.applier.apply(next, 1, 't')).rejects.toMatchObject({
+      kind: 'refused',
+      message: expect.stringMatching(/cluster.heartbeat must reach every server.*server3 cannot be reached/),
+    });
+    expect(c.revisions()).toEqual([1, 1, 1]);
+    // server2 prepared and was told to abort: it takes the next change at once.
+    c.down.delete('server3');
+    await expect(c.nodes.get('server1')!.applier.apply(next, 1, 't')).resolves.toMatchObject({ revision: 2 });
+    c.cleanup();
+  });
+
+  test('a configuration a peer cannot run (a script user it lacks) is refused there and stored nowhere', async () => {
+    const c = cluster();
+    c.unfit.set('server2', () => 'groups[0].resources[0].user: there is no user "app" on this server');
+    await expect(c.nodes.get('server1')!.applier.apply(cfg('v2'), 1, 't')).rejects.toMatchObject({
+      kind: 'refused',
+      message: expect.stringContaining('server2: not applicable on server2: groups[0].resources[0].user'),
+    });
+    expect(c.revisions()).toEqual([1, 1, 1]);
     c.cleanup();
   });
 

@@ -80,3 +80,12 @@ describe('lifeline status table', () => {
     ]);
   });
 });
+
+test('the first line names what waits for a restart', () => {
+  const s = status();
+  s.config.restartRequired = true;
+  s.config.restartChanges = [{ area: 'watchdog', path: 'watchdog', summary: 'watchdog set' }];
+  expect(formatStatus(s, time).split('\n')[0]).toBe(
+    'Cluster itest, seen from server1: configuration revision 1 (0123456789ab; waiting for a restart (lifeline cluster restart): watchdog set), heartbeat every 200 ms, down after 1000 ms'
+  );
+});

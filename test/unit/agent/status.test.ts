@@ -163,6 +163,7 @@ describe('status snapshot', () => {
       revision: 3,
       hash: 'cd',
       runningRevision: 1,
+      restartChanges: [],
       restartRequired: true,
       conflicts: [{ revision: 3, hashes: { a: '1', b: '2' } }],
     });

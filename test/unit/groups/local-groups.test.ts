@@ -117,3 +117,38 @@ describe('a group on one server', () => {
     expect(sim.active.size).toBe(0);
   });
 });
+
+describe('a new configuration revision', () => {
+  test('adds groups, changes an idle one at once and a running one at its next start, stops a removed running one', async () => {
+    const config = groupConfig();
+    const sim = new GroupSim(config);
+    const local = sim.agent('server1').local;
+    await local.start('web', 'START');
+    const web = config.groups[0];
+    const db = config.groups[1];
+    const changedWeb = {
+      ...web,
+      resources: web.resources.filter((r) => r.name !== 'data').map((r) => ({ ...r, dependsOn: [] })),
+    };
+    const changedDb = { ...db, resources: [...db.resources, { ...db.resources[0], name: 'db-extra' }] };
+    const extra = { ...db, name: 'extra' };
+    local.reconfigure([changedWeb, changedDb, extra]);
+    expect(local.status('extra')?.state).toBe('offline');
+    expect(local.status('db')?.resources.map((r) => r.name)).toEqual(['db-app', 'db-extra']);
+    // web runs here: it keeps its resources (and stops all three) until it starts again.
+    expect(local.status('web')?.resources.map((r) => r.name)).toEqual(['app', 'ip', 'data']);
+    sim.log.length = 0;
+    await local.stop('web', 'STOP');
+    expect(sim.log).toEqual(['server1 stop app', 'server1 stop data', 'server1 stop ip']);
+    expect(local.status('web')?.resources.map((r) => r.name)).toEqual(['app', 'ip']);
+
+    await local.start('extra', 'START');
+    sim.log.length = 0;
+    local.reconfigure([changedWeb, changedDb]);
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(sim.log).toEqual(['server1 stop db-app']);
+    expect(local.has('extra')).toBe(false);
+    expect(local.held()).toEqual([]);
+  });
+});

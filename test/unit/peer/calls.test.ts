@@ -72,7 +72,7 @@ describe('configuration exchange', () => {
     const port = await closedPort();
     const t = httpPeerTransport(new PeerClient(() => config({ server2: port }), 't'), 3000, (...a) => logged.push(a));
     expect(await t.prepare('server2', PROPOSAL)).toBeUndefined();
-    expect(await t.commit('server2', 2, PROPOSAL.hash)).toBe(false);
+    expect(await t.commit('server2', 2, PROPOSAL.hash)).toEqual({ ok: false });
     expect(logged.map(([peer, call, f]) => [peer, call, f.kind])).toEqual([
       ['server2', 'prepare', 'refused'],
       ['server2', 'commit', 'refused'],
