@@ -161,6 +161,10 @@ test('a per-server keyword edited in the form: the diff, the apply, the new revi
   await screenshot(page, 'config-diff');
 
   await apply(page, /Revision 2 applied/);
+  // What each agent did (contract A): the keyword is taken at once on both.
+  for (const server of ['server1', 'server2']) {
+    expect(await byId(page, ids.agentReport(server)).textContent()).toMatch(/applied: monitors\[0\]/);
+  }
   await screenshot(page, 'config-applied');
   for (const c of await onEveryAgent(2)) {
     expect(c.monitors[0].perServer.server2.keyword).toBe(keyword);
