@@ -1,136 +1,252 @@
-import React, { useState } from 'react';
-import { css } from '@emotion/css';
-import type { GrafanaTheme2 } from '@grafana/data';
-import { Alert, Button, ConfirmModal, Field, Stack, TextArea, useStyles2 } from '@grafana/ui';
-import { useConfigValidation } from '../config/useConfigValidation';
-import { useClusterConfig, type ApplyView } from '../config/useClusterConfig';
+import React, { useCallback, useEffect, useMemo, useState } from 'react';
+import { Alert, Button, ConfirmModal, LoadingPlaceholder, Stack, Tab, TabsBar } from '@grafana/ui';
+import type { PathPart } from '../../backend/config/model';
 import { currentAbilities } from '../api/roles';
+import { ApiTab } from '../components/config/ApiTab';
+import { ChangesTab } from '../components/config/ChangesTab';
+import { EditorNotices, type RebaseNotice } from '../components/config/EditorNotices';
+import { DraftContext } from '../components/config/fields';
+import { GroupsTab } from '../components/config/GroupsTab';
+import { HistoryTab } from '../components/config/HistoryTab';
+import { MonitorsTab } from '../components/config/MonitorsTab';
+import { ProtectionTab } from '../components/config/ProtectionTab';
+import { ServersTab } from '../components/config/ServersTab';
+import { TrapsTab } from '../components/config/TrapsTab';
+import { YamlTab } from '../components/config/YamlTab';
 import { testIds } from '../components/testIds';
+import { canonicalOf, changedPaths, rebase, type DraftData } from '../config/draft';
+import { useClusterConfig, type ApplyView } from '../config/useClusterConfig';
+import { useDraft } from '../config/useDraft';
+
+const TABS: Array<{ key: string; label: string; parts: PathPart[][]; view: () => React.ReactElement }> = [
+  {
+    key: 'servers',
+    label: 'Servers & interconnects',
+    parts: [['cluster'], ['servers'], ['interconnects']],
+    view: () => <ServersTab />,
+  },
+  { key: 'groups', label: 'Groups & resources', parts: [['groups']], view: () => <GroupsTab /> },
+  { key: 'monitors', label: 'Monitors', parts: [['monitors']], view: () => <MonitorsTab /> },
+  {
+    key: 'protection',
+    label: 'Protection',
+    parts: [['partition'], ['fencing'], ['watchdog']],
+    view: () => <ProtectionTab />,
+  },
+  { key: 'traps', label: 'Traps', parts: [['traps']], view: () => <TrapsTab /> },
+  { key: 'api', label: 'API', parts: [['api']], view: () => <ApiTab /> },
+  { key: 'yaml', label: 'YAML', parts: [[]], view: () => <YamlTab /> },
+];
 
 /**
- * The configuration editor: validated as you type with the agents' own schema; loads the
- * cluster's current revision, and for Admins applies the edit on every reachable agent or none.
+ * The cluster configuration editor: one draft over the agents' schema, edited in forms and
+ * as YAML, diffed against the running revision and applied with If-Match (Admins). A stale
+ * base answers 409; rebase replays the user's edits on the new revision when they touch
+ * other paths. Viewers and Editors see it read-only.
  */
 function ConfigEditorPage() {
-  const s = useStyles2(getStyles);
-  const [text, setText] = useState('');
+  const can = currentAbilities();
+  const readOnly = !can.administer;
+  const cluster = useClusterConfig();
+  const draft = useDraft();
+  const [tab, setTab] = useState('servers');
   const [loadError, setLoadError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [result, setResult] = useState<ApplyView | null>(null);
-  const view = useConfigValidation(text);
-  const cluster = useClusterConfig();
-  const can = currentAbilities();
+  const [notice, setNotice] = useState<RebaseNotice | null>(null);
+  const { running } = cluster;
+  const { reset } = draft;
 
-  const load = async () => {
-    setLoadError(null);
+  const load = useCallback(
+    () =>
+      cluster
+        .load()
+        .then((r) => {
+          reset(r.config);
+          setLoadError(null);
+          setNotice(null);
+        })
+        .catch((e: Error) => setLoadError(e.message)),
+    [cluster, reset]
+  );
+  useEffect(() => {
+    void load();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  // Compared once validation has caught up (canonical forms), not on every key stroke.
+  const { checked } = draft;
+  const dirty = useMemo(() => {
+    if (!running || !draft.data) {
+      return false;
+    }
+    return changedPaths(running.config, checked.canonical ?? draft.data).length > 0;
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [running, checked]);
+
+  const doRebase = async () => {
+    if (!running || !draft.data) {
+      return;
+    }
+    const base = running.config;
+    // The edits as the agents would read them (defaults filled in), compared path by path.
+    const mine = checked.canonical ?? canonicalOf(draft.data).value;
     try {
-      setText(await cluster.load());
+      const now = await cluster.fetchRevision();
+      const r = rebase(base, mine, now.config);
+      if (r.ok) {
+        // Only now is the draft based on the new revision (its If-Match).
+        cluster.adopt(now);
+        reset(r.data as DraftData);
+        setNotice({ kind: 'rebased', revision: now.revision, mine: r.mine });
+      } else {
+        setNotice({ kind: 'conflicts', revision: now.revision, paths: r.conflicts });
+      }
       setResult(null);
     } catch (e) {
       setLoadError(e instanceof Error ? e.message : String(e));
     }
   };
 
+  if (!draft.data) {
+    return (
+      <div data-testid={testIds.configEditor.page}>
+        {loadError ? (
+          <Alert severity="error" title="Cannot load the configuration">
+            {loadError}
+            <Button variant="secondary" onClick={load} data-testid={testIds.configEditor.load}>
+              Try again
+            </Button>
+          </Alert>
+        ) : (
+          <LoadingPlaceholder text="Loading the cluster's configuration" />
+        )}
+      </div>
+    );
+  }
+
+  const count = (parts: PathPart[][]) => parts.reduce((n, p) => n + checked.problems.under(p).length, 0);
+  const active = TABS.find((t) => t.key === tab);
   return (
     <div data-testid={testIds.configEditor.page}>
       <Stack direction="column" gap={2}>
-        <Stack direction="row" gap={1} alignItems="center">
-          <Button variant="secondary" icon="download-alt" onClick={load} data-testid={testIds.configEditor.load}>
-            Load the cluster&apos;s configuration
+        <Stack direction="row" gap={1} alignItems="center" wrap="wrap">
+          <span data-testid={testIds.configEditor.status} data-base={running?.revision ?? ''} data-dirty={dirty}>
+            {readOnly ? 'Read-only: only Admins change the configuration. ' : ''}
+            Revision {running?.revision} {dirty ? '(edited)' : '(as running)'}
+            {draft.pending
+              ? ', checking…'
+              : checked.valid
+                ? ', valid'
+                : `, ${checked.problems.problems.length} problems`}
+          </span>
+          <Button variant="secondary" icon="sync" onClick={load} data-testid={testIds.configEditor.load}>
+            {dirty ? 'Discard edits and reload' : 'Reload'}
           </Button>
-          {can.administer && (
+          {!readOnly && (
             <Button
               icon="upload"
-              disabled={!view.valid || cluster.base === null}
-              tooltip={
-                cluster.base === null
-                  ? 'Load the current configuration first: the change applies on top of it'
-                  : undefined
-              }
+              disabled={!checked.valid || draft.pending || !dirty}
               onClick={() => setConfirming(true)}
               data-testid={testIds.configEditor.apply}
             >
               Apply to the cluster
             </Button>
           )}
-          {cluster.base !== null && <span>Editing on top of revision {cluster.base}</span>}
         </Stack>
         {loadError && (
-          <Alert severity="error" title="Cannot load the configuration">
+          <Alert severity="error" title="Cannot load the configuration" onRemove={() => setLoadError(null)}>
             {loadError}
           </Alert>
         )}
-        {result && (
-          <div data-testid={testIds.configEditor.applyResult} data-kind={result.kind}>
-            {result.kind === 'done' ? (
-              <Alert severity="success" title={`Revision ${result.revision} applied`} onRemove={() => setResult(null)}>
-                {result.committed.length > 0 && `Committed on ${result.committed.join(', ')}.`}
-                {result.unreachable.length > 0 &&
-                  ` Not reachable (they catch up when back): ${result.unreachable.join(', ')}.`}
-              </Alert>
-            ) : (
-              <Alert severity="error" title="Not applied" onRemove={() => setResult(null)}>
-                {result.message}
-                {result.problems && (
-                  <ul>
-                    {result.problems.map((p, i) => (
-                      <li key={i}>
-                        <code>{p.path}</code>: {p.message}
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </Alert>
-            )}
-          </div>
-        )}
-        <Field
-          label="Cluster configuration (YAML or JSON)"
-          description="Validated as you type with the same schema the agents use; problems are listed with their path."
-        >
-          <TextArea
-            data-testid={testIds.configEditor.text}
-            className={s.editor}
-            rows={24}
-            value={text}
-            onChange={(e) => setText(e.currentTarget.value)}
-            spellCheck={false}
+        <EditorNotices
+          result={result}
+          notice={notice}
+          onRebase={doRebase}
+          onClearResult={() => setResult(null)}
+          onClearNotice={() => setNotice(null)}
+        />
+        <TabsBar>
+          {TABS.map((t) => {
+            const n = count(t.parts);
+            return (
+              <Tab
+                key={t.key}
+                label={t.label}
+                counter={n > 0 ? n : undefined}
+                active={tab === t.key}
+                onChangeTab={() => setTab(t.key)}
+                data-testid={testIds.configEditor.tab(t.key)}
+              />
+            );
+          })}
+          <Tab
+            label="Changes"
+            active={tab === 'changes'}
+            onChangeTab={() => setTab('changes')}
+            data-testid={testIds.configEditor.tab('changes')}
           />
-        </Field>
-        {view.problems.length > 0 && (
-          <Alert title={`${view.problems.length} problem${view.problems.length === 1 ? '' : 's'}`} severity="error">
-            <ul data-testid={testIds.configEditor.problems}>
-              {view.problems.map((p, i) => (
-                <li key={i}>
-                  <code>{p.path}</code>: {p.message}
-                </li>
-              ))}
-            </ul>
+          <Tab
+            label="History"
+            active={tab === 'history'}
+            onChangeTab={() => setTab('history')}
+            data-testid={testIds.configEditor.tab('history')}
+          />
+        </TabsBar>
+        {checked.syntax && tab !== 'yaml' && (
+          <Alert severity="warning" title="The YAML does not parse">
+            The forms show the last text that did: {checked.syntax.message}
           </Alert>
         )}
-        {view.valid && (
-          <Alert title="Valid configuration" severity="success">
-            <pre data-testid={testIds.configEditor.canonical} className={s.canonical}>
-              {view.canonical}
-            </pre>
-          </Alert>
+        <DraftContext.Provider
+          value={{
+            draft,
+            problems: checked.problems,
+            readOnly: readOnly || (checked.syntax !== null && tab !== 'yaml'),
+          }}
+        >
+          {active?.view()}
+        </DraftContext.Provider>
+        {tab === 'changes' && running && (
+          <ChangesTab running={running.config} proposed={checked.canonical} revision={running.revision} />
+        )}
+        {tab === 'history' && (
+          <HistoryTab
+            history={cluster.history}
+            fetchRevision={cluster.fetchRevision}
+            rollback={cluster.rollback}
+            canRollback={!readOnly}
+            running={running?.revision ?? null}
+            onRolledBack={(r) => {
+              setResult(r);
+              if (r.kind === 'done') {
+                void load();
+              }
+            }}
+          />
         )}
       </Stack>
-      {confirming && (
+      {confirming && running && (
         <ConfirmModal
           isOpen
           title="Apply this configuration?"
           body={
             <p data-testid={testIds.confirm.impact}>
-              Validates it, then stores it as revision {(cluster.base ?? 0) + 1} on every reachable agent or on none. If
-              someone changed the configuration since revision {cluster.base}, nothing is applied. Heartbeat timing,
-              topology, BMC checks, trap intake and monitors change only when each agent restarts.
+              Validates it, then stores it as revision {running.revision + 1} on every reachable agent or on none. If
+              someone changed the configuration since revision {running.revision}, nothing is applied and you can rebase
+              your edits. Each agent reports what it applied at once, what waits for a group&apos;s next start and what
+              needs that agent restarted.
             </p>
           }
           confirmText="Apply"
           onConfirm={async () => {
-            setResult(await cluster.apply(text));
+            const r = await cluster.apply(draft.data ?? {}, running.revision);
             setConfirming(false);
+            setResult(r);
+            setNotice(null);
+            if (r.kind === 'done' && checked.canonical) {
+              reset(checked.canonical);
+            }
           }}
           onDismiss={() => setConfirming(false)}
         />
@@ -140,8 +256,3 @@ function ConfigEditorPage() {
 }
 
 export default ConfigEditorPage;
-
-const getStyles = (theme: GrafanaTheme2) => ({
-  editor: css({ fontFamily: theme.typography.fontFamilyMonospace }),
-  canonical: css({ maxHeight: 400, overflow: 'auto' }),
-});
