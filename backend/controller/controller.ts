@@ -414,27 +414,39 @@ export class Controller {
     // whichever decides later knows it. A stop is announced before it is carried out: should
     // this decider freeze halfway, the next one must not start the group again meanwhile
     // (simulation seed 30114); a stop that fails takes the word back.
+    // Only the request that announced the stop takes it back, and only if nobody changed the
+    // word since: requests run concurrently, and one that failed must not restore a word
+    // another one replaced meanwhile (simulation seed 490: a failed move put back the stop
+    // of a failed stop that was running beside it).
     const before = this.desired.wordOn(r.group);
-    if (r.op === 'stop') {
-      this.tell(r.group, 'stopped');
-    }
+    const announced = r.op === 'stop' && this.tell(r.group, 'stopped');
+    const takeBack = () => {
+      if (announced && this.desired.wordOn(r.group) === 'stopped') {
+        this.tell(r.group, before);
+      }
+    };
     let outcome: Outcome;
     try {
       outcome = await this.carryOut(r);
     } catch (e) {
-      this.tell(r.group, before);
+      takeBack();
       throw e;
     }
-    if (r.op !== 'restart') {
-      this.tell(r.group, outcome.ok ? (r.op === 'stop' ? 'stopped' : 'started') : before);
+    if (outcome.ok && r.op !== 'restart') {
+      this.tell(r.group, r.op === 'stop' ? 'stopped' : 'started');
+    } else if (!outcome.ok) {
+      takeBack();
     }
     return outcome;
   }
 
-  private tell(group: string, word: OperatorWord): void {
+  /** Records an operator's word and announces it; whether it changed anything. */
+  private tell(group: string, word: OperatorWord): boolean {
     if (this.desired.decide(group, word, this.position())) {
       this.announce();
+      return true;
     }
+    return false;
   }
 
   private carryOut(r: GroupRequest): Promise<Outcome> {

@@ -19,6 +19,7 @@ export const testIds = {
   },
   configEditor: {
     page: id('config-editor'),
+    restartHint: id('config-restart-hint'),
     text: id('config-text'),
     problems: id('config-problems'),
     canonical: id('config-canonical'),

@@ -41,6 +41,16 @@ export async function runScenario(s: Scenario, seed: number, verbose = false): P
     world.clock.setTimer(f.at, () => inject(world, f.fault, requests));
   }
   world.clock.setTimer(s.healAt, () => healAll(world));
+  // The desired state lives in the agents (it is not kept on disk): once no agent runs, the
+  // operators' words are forgotten and the cluster starts from the configuration again.
+  let outageAt = -1;
+  const watchOutage = () => {
+    if (world.allHosts().every((h) => !h.agentUp)) {
+      outageAt = world.clock.now();
+    }
+    world.clock.setTimer(50, watchOutage);
+  };
+  world.clock.setTimer(0, watchOutage);
   const failures: string[] = [];
   for (const c of s.checks ?? []) {
     world.clock.setTimer(c.at, () => failures.push(...c.check(world)));
@@ -53,7 +63,7 @@ export async function runScenario(s: Scenario, seed: number, verbose = false): P
     const v = new Map<string, 'run' | 'stop' | 'either'>(
       world.config.groups.filter((g) => g.autoStart).map((g) => [g.name, 'run'])
     );
-    for (const r of requests) {
+    for (const r of requests.filter((x) => x.at > outageAt)) {
       const g = r.request.group;
       const unknown = r.outcome === undefined && (r.error === undefined || r.error.includes('did not answer'));
       if (r.outcome?.ok) {

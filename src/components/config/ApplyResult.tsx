@@ -48,11 +48,20 @@ export function ApplyResult({ result, onRemove }: { result: ApplyView; onRemove:
             <div>Not reachable (they take it when back): {result.unreachable.join(', ')}.</div>
           )}
           {result.agents ? (
-            <ul>
-              {result.agents.map((a) => (
-                <AgentReport key={a.server} r={a} />
-              ))}
-            </ul>
+            <>
+              <ul>
+                {result.agents.map((a) => (
+                  <AgentReport key={a.server} r={a} />
+                ))}
+              </ul>
+              {result.agents.some((a) => a.restartRequired.length > 0) && (
+                <div data-testid={testIds.configEditor.restartHint}>
+                  Changes marked &quot;restart required&quot; keep their old value until each agent restarts: run{' '}
+                  <code>lifeline cluster restart</code>, which restarts the agents one at a time and waits for each
+                  to be back.
+                </div>
+              )}
+            </>
           ) : (
             <div>
               The agents did not report how they applied it; each server&apos;s status shows its running revision.
