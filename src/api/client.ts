@@ -112,7 +112,8 @@ export class ClusterClient {
     path: string,
     body: unknown,
     schema: S,
-    reread: () => Promise<R>
+    reread: () => Promise<R>,
+    headers: Record<string, string> = {}
   ): Promise<Mutation<z.output<S>, R>> {
     const agent = this.pool.order()[0];
     if (agent === undefined) {
@@ -121,7 +122,7 @@ export class ClusterClient {
     const attempt = await this.attempt(
       agent,
       proxyUrl(agent, role, path),
-      { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(body ?? {}) },
+      { method: 'POST', headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body ?? {}) },
       this.writeTimeoutMs
     );
     if (attempt.ok) {

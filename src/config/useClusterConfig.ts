@@ -95,8 +95,15 @@ export function useClusterConfig() {
 
   const rollback = useCallback(
     async (revision: number): Promise<ApplyView> => {
-      const r = await client.mutate('admin', '/config/rollback', { revision }, configApplyAnswer, () =>
-        fetchRevision()
+      // If-Match: a rollback must not undo an apply this editor has not seen.
+      const match: Record<string, string> = running ? { 'If-Match': `"${running.revision}"` } : {};
+      const r = await client.mutate(
+        'admin',
+        '/config/rollback',
+        { revision },
+        configApplyAnswer,
+        () => fetchRevision(),
+        match
       );
       cache.invalidate('status', 'config');
       if (r.kind === 'done') {
@@ -111,7 +118,7 @@ export function useClusterConfig() {
       }
       return refusal(r.error);
     },
-    [client, cache, fetchRevision, load]
+    [client, cache, fetchRevision, load, running]
   );
 
   /** Edits from now on are based on `r` (a rebase onto it). */

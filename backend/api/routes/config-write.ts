@@ -82,12 +82,14 @@ export function configWriteRoutes(ctx: AgentContext, w: ConfigWriteContext): Rou
       res.status(404).json({ error: `revision ${body.data.revision} is not kept by this agent` });
       return;
     }
+    // If-Match is optional here (the CLI rolls back to "what is current now"); the editor sends
+    // it, so a rollback cannot silently undo an apply it has not seen.
+    const base = req.headers['if-match'] === undefined ? ctx.revision().revision : ifMatch(req, res);
+    if (base === undefined) {
+      return;
+    }
     try {
-      const result = await w.applier.apply(
-        old.config,
-        ctx.revision().revision,
-        `rollback:${old.revision} by api:${req.principal?.name}`
-      );
+      const result = await w.applier.apply(old.config, base, `rollback:${old.revision} by api:${req.principal?.name}`);
       res.setHeader('ETag', `"${result.revision}"`);
       res.json(result);
     } catch (e) {

@@ -16,6 +16,7 @@ import { OperationError } from '../../groups/operations';
 import type { ActionResult } from '../../groups/resources/types';
 import { Membership } from '../../membership';
 import { restrictToLayout } from '../../membership/layout';
+import type { LocalSummary } from '../../membership/types';
 import type { Timer } from '../../time/clock';
 import { HostClock } from './host-clock';
 import type { World } from './world';
@@ -73,6 +74,8 @@ export class SimHost {
   private revision: ClusterConfig | null = null;
   private pendingRevision: ClusterConfig | null = null;
   private revisionNumber = 1;
+  /** The controller's last announcement, before restricting it to the layout. */
+  private announced: LocalSummary | null = null;
 
   get config(): ClusterConfig {
     return this.revision ?? this.world.config;
@@ -88,6 +91,11 @@ export class SimHost {
     this.pendingRevision = null;
     this.world.note(this.name, `revision ${this.revisionNumber}: groups ${next.groups.map((g) => g.name).join(', ')}`);
     this.core.relayout(next.groups.map((g) => g.name));
+    // What the controller last announced, over the new layout: a group re-added while it still
+    // stops here is announced held again at once (agent: ClusterMembership.retime).
+    if (this.announced) {
+      this.core.updateSummary(restrictToLayout(this.announced, this.core.layout));
+    }
     c.beforeReconfigure();
     this.revision = next;
     this.local.reconfigure(next.groups);
@@ -117,6 +125,7 @@ export class SimHost {
       return;
     }
     this.agentUp = true;
+    this.announced = null; // a new run announces what its held file says, until its controller speaks
     if (this.pendingRevision) {
       this.revision = this.pendingRevision; // stored before the restart: the agent starts with it
       this.pendingRevision = null;
@@ -207,7 +216,8 @@ export class SimHost {
         ),
       announce: (groups, epochs, remember, desired) => {
         this.heldFile = [...remember];
-        core.updateSummary(restrictToLayout({ revision: 1, hash: '', groups, epochs, desired }, core.layout));
+        this.announced = { revision: 1, hash: '', groups, epochs, desired };
+        core.updateSummary(restrictToLayout(this.announced, core.layout));
       },
     });
     this.core = core;

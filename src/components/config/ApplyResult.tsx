@@ -57,8 +57,8 @@ export function ApplyResult({ result, onRemove }: { result: ApplyView; onRemove:
               {result.agents.some((a) => a.restartRequired.length > 0) && (
                 <div data-testid={testIds.configEditor.restartHint}>
                   Changes marked &quot;restart required&quot; keep their old value until each agent restarts: run{' '}
-                  <code>lifeline cluster restart</code>, which restarts the agents one at a time and waits for each
-                  to be back.
+                  <code>lifeline cluster restart</code>, which restarts the agents one at a time and waits for each to
+                  be back.
                 </div>
               )}
             </>

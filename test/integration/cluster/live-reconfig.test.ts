@@ -176,6 +176,23 @@ test('a change that needs a restart is named by every agent and in status; undon
   expect((await status(server3())).config).toMatchObject({ restartRequired: false, restartChanges: [] });
 });
 
+test('a rollback with a stale If-Match is refused; with the current one it applies everywhere and reports', async () => {
+  const { revision } = await current(server1());
+  const admin = server1().tokens.admin;
+  const stale = await server1().request('POST', '/api/v1/config/rollback', { revision: 1 }, admin, {
+    'If-Match': `"${revision - 1}"`,
+  });
+  expect(stale.status).toBe(409);
+  const r = await server1().request('POST', '/api/v1/config/rollback', { revision: 1 }, admin, {
+    'If-Match': `"${revision}"`,
+  });
+  expect(r.status).toBe(200);
+  expect(r.body.revision).toBe(revision + 1);
+  expect(summaries(r, 'applied').server3).toEqual(
+    expect.arrayContaining(['cluster.heartbeat.timeoutMs 4000 -> 1000', 'group web added'])
+  );
+});
+
 test('lifeline cluster restart: one agent at a time applies what waited for a restart; db still runs on exactly one server', async () => {
   const ops = createToken('ops', 'admin');
   const r = await change((c) => {
