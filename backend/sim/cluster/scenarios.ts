@@ -219,6 +219,10 @@ export const SCENARIOS: Record<string, Scenario> = {
       ];
     },
   },
+  // Seed 190: a revision removes every group while server3's slow scripts still stop g2; the
+  // next one adds them back before that stop is done. server3 must announce g2 held again as
+  // soon as its new group list has a bit for it, or the decider starts g2 beside it.
+  'revision-readd-while-stopping': { ...randomScenario(190), name: 'revision-readd-while-stopping', seed: 190 },
   // Groups left stopped with nobody to start them again, each once found by a random seed
   // (the faults of that seed, run with it). Every server now knows what should run (the
   // desired state, groups/desired.ts), and the decider starts a wanted group that runs nowhere.

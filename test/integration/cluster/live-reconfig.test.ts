@@ -113,6 +113,26 @@ test('a group removed is stopped where it ran and forgotten; the other agents ju
   }
 });
 
+test('a group removed and added back while its stop still runs never runs on two servers', async () => {
+  // The stop takes 2 s: the second revision arrives while the holder is still stopping it.
+  const slow = { ...markers.resource('slow'), stop: `sleep 2; rm -f "${markers.dir}/slow.$LIFELINE_SERVER"` };
+  expect((await change((c) => (c.groups = [{ name: 'slow', resources: [slow] }]))).status).toBe(200);
+  await eventually(async () => (markers.running('slow').length === 1 ? true : undefined), 15_000, 'slow online');
+  expect((await change((c) => (c.groups = []))).status).toBe(200);
+  expect((await change((c) => (c.groups = [{ name: 'slow', resources: [slow] }]))).status).toBe(200);
+  const seen: string[][] = [];
+  const until = Date.now() + 8000;
+  while (Date.now() < until) {
+    seen.push(markers.running('slow'));
+    await sleep(20);
+  }
+  expect(seen.filter((on) => on.length > 1)).toEqual([]);
+  // Back on one server once the stop is done (the desired state wants it: it is automatic).
+  await eventually(async () => (markers.running('slow').length === 1 ? true : undefined), 15_000, 'slow online again');
+  expect((await change((c) => (c.groups = []))).status).toBe(200);
+  await eventually(async () => (markers.running('slow').length === 0 ? true : undefined), 10_000, 'slow stopped');
+});
+
 test('a longer heartbeat timeout changes failure detection at once', async () => {
   const r = await change((c) => {
     c.cluster.heartbeat.timeoutMs = 4000;
