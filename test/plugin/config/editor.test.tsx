@@ -132,6 +132,7 @@ describe('configuration editor', () => {
     expect(screen.getByTestId(ids.agentReport('server2'))).toHaveTextContent(
       'restart required: servers[1].api API address'
     );
+    expect(screen.getByTestId(ids.restartHint)).toHaveTextContent('run lifeline cluster restart');
     const put = agent.state.writes[0];
     expect(put).toMatchObject({ method: 'PUT', role: 'admin', headers: { 'If-Match': '"1"' } });
     expect((put.body as typeof recorded.config).monitors[1]).toMatchObject({
@@ -248,6 +249,8 @@ describe('configuration editor', () => {
       role: 'admin',
       path: '/config/rollback',
       body: { revision: 1 },
+      // The revision the editor runs on: a rollback never undoes an apply it has not seen.
+      headers: { 'If-Match': '"2"' },
     });
     await waitFor(() => expect(screen.getByTestId(ids.status)).toHaveAttribute('data-base', '3'));
   });

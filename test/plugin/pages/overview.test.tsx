@@ -50,6 +50,20 @@ describe('Overview', () => {
     );
   });
 
+  test('changes waiting for a restart are named, with the command that applies them', async () => {
+    const state = clusterState();
+    state.status.config.restartRequired = true;
+    state.status.config.restartChanges = [
+      { area: 'servers', path: 'servers[1]', summary: 'server server2 changed (api)' },
+    ] as never;
+    renderApp('overview', [fakeAgent(state)]);
+    expect(await screen.findByTestId(testIds.overview.restartChanges)).toHaveTextContent(
+      'waiting for a restart of this agent (lifeline cluster restart): server server2 changed (api)'
+    );
+    // Applied live: no "runs revision N until restarted".
+    expect(screen.getByTestId(testIds.overview.revision)).not.toHaveTextContent('until restarted');
+  });
+
   test('stale in amber when the agents stop answering', async () => {
     jest.useFakeTimers({ doNotFake: ['queueMicrotask'] });
     try {
