@@ -12,9 +12,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { createToken } from '../../backend/api/tokens';
 import { testIds } from '../../src/components/testIds';
-import { eventually, startAgent, type RunningAgent } from '../support/agent';
+import { eventually, roleTokens, startAgent, type RunningAgent } from '../support/agent';
 import { bmcAddress, loopbackCluster } from '../support/cluster';
 import { startBmc, type SimBmc } from '../support/ipmi-sim';
 import { ip } from '../support/isolation';
@@ -28,11 +27,7 @@ const BMC_PORT = 29434;
 const TRAP_PORT = 29435;
 const ids = testIds.configEditor;
 const KEYWORD2 = ['monitors', 0, 'perServer', 'server2', 'keyword'];
-const tokens = {
-  viewer: createToken('editor-viewer', 'viewer'),
-  operator: createToken('editor-operator', 'operator'),
-  admin: createToken('editor-admin', 'admin'),
-};
+const tokens = roleTokens('editor');
 const config = loopbackCluster({
   name: 'editor',
   servers: 2,

@@ -12,9 +12,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { createToken } from '../../backend/api/tokens';
 import { testIds } from '../../src/components/testIds';
-import { eventually, startAgent, type RunningAgent } from '../support/agent';
+import { eventually, roleTokens, startAgent, type RunningAgent } from '../support/agent';
 import { sendPet } from '../support/cli';
 import { bmcAddress, killAgent, loopbackCluster } from '../support/cluster';
 import { startBmc, type SimBmc } from '../support/ipmi-sim';
@@ -29,11 +28,7 @@ const ID = 'lifeline-cluster-app';
 const BMC_PORT = 29424;
 const TRAP_PORT = 29425;
 const markers = new Markers();
-const tokens = {
-  viewer: createToken('console-viewer', 'viewer'),
-  operator: createToken('console-operator', 'operator'),
-  admin: createToken('console-admin', 'admin'),
-};
+const tokens = roleTokens('console');
 const config = loopbackCluster({
   name: 'console',
   servers: 2,

@@ -22,6 +22,15 @@ export interface RunningAgent {
   stop: () => Promise<void>;
 }
 
+/** One new token per role, named `<prefix>-<role>`. */
+export function roleTokens(prefix: string) {
+  return {
+    viewer: createToken(`${prefix}-viewer`, 'viewer'),
+    operator: createToken(`${prefix}-operator`, 'operator'),
+    admin: createToken(`${prefix}-admin`, 'admin'),
+  };
+}
+
 /**
  * Starts a real `lifeline agent` child process for one server of `config` (an object,
  * written as YAML), with viewer/operator/admin tokens, and waits until it is ready.
@@ -34,11 +43,7 @@ export async function startAgent(
   const dir = options.dir ?? tempDir(`lifeline-${server}-`);
   const configFile = path.join(dir, 'cluster.yaml');
   fs.writeFileSync(configFile, dump(config));
-  const made = {
-    viewer: createToken('test-viewer', 'viewer'),
-    operator: createToken('test-operator', 'operator'),
-    admin: createToken('test-admin', 'admin'),
-  };
+  const made = roleTokens('test');
   const tokenFile = path.join(dir, 'tokens.yaml');
   fs.writeFileSync(tokenFile, dump(Object.values(made).map((m) => m.entry)), { mode: 0o600 });
   const logFile = path.join(dir, 'agent.log');

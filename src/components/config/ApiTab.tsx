@@ -1,8 +1,16 @@
 import React from 'react';
 import { Button, Stack } from '@grafana/ui';
 import { ROLES } from '../../../backend/config/model';
-import { testIds } from '../testIds';
-import { ItemActions, NumberField, SelectField, SwitchField, TabProblems, TextField, useDraftContext } from './fields';
+import {
+  AddItem,
+  ItemActions,
+  NumberField,
+  SelectField,
+  SwitchField,
+  TabProblems,
+  TextField,
+  useDraftContext,
+} from './fields';
 
 /** API access: token hashes with roles (never a token), a tokens file, TLS files, limits. */
 export function ApiTab() {
@@ -45,19 +53,7 @@ export function ApiTab() {
           <ItemActions path={['api', 'tokens']} index={i} count={tokens.length} what="token" />
         </Stack>
       ))}
-      {!readOnly && (
-        <div>
-          <Button
-            size="sm"
-            variant="secondary"
-            icon="plus"
-            onClick={() => draft.set(['api', 'tokens', tokens.length], { name: '', role: 'viewer', sha256: '' })}
-            data-testid={testIds.configEditor.add(['api', 'tokens'])}
-          >
-            Add token
-          </Button>
-        </div>
-      )}
+      <AddItem path={['api', 'tokens']} item={{ name: '', role: 'viewer', sha256: '' }} what="token" />
     </Stack>
   );
 }

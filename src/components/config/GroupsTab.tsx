@@ -1,9 +1,9 @@
 import React, { useState } from 'react';
-import { Button, Card, Stack } from '@grafana/ui';
+import { Card, Stack } from '@grafana/ui';
 import { retype } from '../../config/draft';
-import { testIds } from '../testIds';
 import { ItemPicker } from './ItemPicker';
 import {
+  AddItem,
   ItemActions,
   ListField,
   NumberField,
@@ -41,7 +41,7 @@ export function GroupsTab() {
 }
 
 function GroupForm({ index, count }: { index: number; count: number }) {
-  const { draft, readOnly, value } = useDraftContext();
+  const { value } = useDraftContext();
   const base = ['groups', index];
   const resources = (value([...base, 'resources']) as Array<Record<string, unknown>> | undefined) ?? [];
   return (
@@ -71,21 +71,7 @@ function GroupForm({ index, count }: { index: number; count: number }) {
           </Card.Actions>
         </Card>
       ))}
-      {!readOnly && (
-        <div>
-          <Button
-            size="sm"
-            variant="secondary"
-            icon="plus"
-            onClick={() =>
-              draft.set([...base, 'resources', resources.length], { name: '', type: 'exec', start: '', stop: '' })
-            }
-            data-testid={testIds.configEditor.add([...base, 'resources'])}
-          >
-            Add resource
-          </Button>
-        </div>
-      )}
+      <AddItem path={[...base, 'resources']} item={{ name: '', type: 'exec', start: '', stop: '' }} what="resource" />
     </Stack>
   );
 }

@@ -1,8 +1,8 @@
 import React from 'react';
-import { Button, Input, RadioButtonGroup, useStyles2 } from '@grafana/ui';
+import { Input, RadioButtonGroup, useStyles2 } from '@grafana/ui';
 import { getTableStyles } from '../common/styles';
 import { testIds } from '../testIds';
-import { ItemActions, useDraftContext } from './fields';
+import { AddItem, ItemActions, useDraftContext } from './fields';
 
 const TYPES = [
   { label: 'LAN', value: 'lan' },
@@ -93,17 +93,7 @@ export function InterconnectsTable() {
           })}
         </tbody>
       </table>
-      {!readOnly && (
-        <Button
-          variant="secondary"
-          icon="plus"
-          size="sm"
-          onClick={() => draft.set(['interconnects', rows.length], { type: 'lan', addresses: {} })}
-          data-testid={testIds.configEditor.add(['interconnects'])}
-        >
-          Add interconnect
-        </Button>
-      )}
+      <AddItem path={['interconnects']} item={{ type: 'lan', addresses: {} }} what="interconnect" />
     </div>
   );
 }

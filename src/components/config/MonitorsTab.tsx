@@ -2,22 +2,14 @@ import React, { useState } from 'react';
 import { Stack, Tab, TabsBar } from '@grafana/ui';
 import { BMCNOTICE } from '../../../backend/config/model';
 import { retype } from '../../config/draft';
+import { finalAction } from '../../../backend/config/model/monitors';
 import { testIds } from '../testIds';
 import { ItemPicker } from './ItemPicker';
 import { PerServerKeywords } from './PerServerKeywords';
 import { ItemActions, ListField, NumberField, SelectField, TabProblems, TextField, useDraftContext } from './fields';
 
-const FINAL_ACTIONS = [
-  'none',
-  'stop-group',
-  'stop-cluster-service',
-  'shutdown',
-  'reboot',
-  'bmc-reset',
-  'bmc-power-off',
-  'bmc-power-cycle',
-  'bmc-nmi',
-];
+/** The schema's own list: one place says which final actions exist. */
+const FINAL_ACTIONS = finalAction.options;
 
 /** Monitor resources, one at a time: common settings, recovery, and per-server keywords. */
 export function MonitorsTab() {

@@ -1,12 +1,12 @@
 import React from 'react';
-import { Button, Card, InlineSwitch, Stack } from '@grafana/ui';
+import { Card, InlineSwitch, Stack } from '@grafana/ui';
 import { testIds } from '../testIds';
 import { InterconnectsTable } from './InterconnectsTable';
-import { ItemActions, NumberField, SecretRefField, TabProblems, TextField, useDraftContext } from './fields';
+import { AddItem, ItemActions, NumberField, SecretRefField, TabProblems, TextField, useDraftContext } from './fields';
 
 /** Cluster identity and heartbeat timing, the servers in priority order, and the interconnect table. */
 export function ServersTab() {
-  const { draft, readOnly, value } = useDraftContext();
+  const { value } = useDraftContext();
   const servers = (value(['servers']) as Array<Record<string, unknown>> | undefined) ?? [];
   return (
     <Stack direction="column" gap={2}>
@@ -23,21 +23,7 @@ export function ServersTab() {
       {servers.map((server, i) => (
         <ServerCard key={i} index={i} count={servers.length} hasBmc={server.bmc !== undefined} />
       ))}
-      {!readOnly && (
-        <div>
-          <Button
-            variant="secondary"
-            icon="plus"
-            size="sm"
-            onClick={() =>
-              draft.set(['servers', servers.length], { name: `server${servers.length + 1}`, api: { address: '' } })
-            }
-            data-testid={testIds.configEditor.add(['servers'])}
-          >
-            Add server
-          </Button>
-        </div>
-      )}
+      <AddItem path={['servers']} item={{ name: `server${servers.length + 1}`, api: { address: '' } }} what="server" />
     </Stack>
   );
 }

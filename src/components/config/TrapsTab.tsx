@@ -1,7 +1,7 @@
 import React from 'react';
-import { Button, Card, Stack } from '@grafana/ui';
-import { testIds } from '../testIds';
+import { Card, Stack } from '@grafana/ui';
 import {
+  AddItem,
   ItemActions,
   ListField,
   NumberField,
@@ -14,7 +14,7 @@ import {
 
 /** SNMP trap intake: who may send (communities, SNMPv3 users, sources) and the event log. */
 export function TrapsTab() {
-  const { draft, readOnly, value } = useDraftContext();
+  const { value } = useDraftContext();
   const users = (value(['traps', 'users']) as unknown[] | undefined) ?? [];
   return (
     <Stack direction="column" gap={2}>
@@ -67,19 +67,7 @@ export function TrapsTab() {
           </Card>
         );
       })}
-      {!readOnly && (
-        <div>
-          <Button
-            size="sm"
-            variant="secondary"
-            icon="plus"
-            onClick={() => draft.set(['traps', 'users', users.length], { name: '', authKey: { file: '' } })}
-            data-testid={testIds.configEditor.add(['traps', 'users'])}
-          >
-            Add SNMPv3 user
-          </Button>
-        </div>
-      )}
+      <AddItem path={['traps', 'users']} item={{ name: '', authKey: { file: '' } }} what="SNMPv3 user" />
     </Stack>
   );
 }

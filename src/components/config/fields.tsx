@@ -4,7 +4,7 @@
  * field is removed from the draft, which means "the default" as in the YAML.
  */
 import React, { createContext, useContext } from 'react';
-import { Alert, Combobox, Field, IconButton, InlineSwitch, Input, RadioButtonGroup, Stack } from '@grafana/ui';
+import { Alert, Combobox, Field, IconButton, InlineSwitch, Input, RadioButtonGroup, Stack, Button } from '@grafana/ui';
 import { formatPath, type PathPart } from '../../../backend/config/model';
 import { getIn, type ProblemIndex } from '../../config/draft';
 import type { Draft } from '../../config/useDraft';
@@ -189,6 +189,28 @@ export function SecretRefField(props: FieldProps) {
         />
       </Row>
     </PathField>
+  );
+}
+
+/** "Add <what>": appends `item` to the list at `path` (hidden when read-only). */
+export function AddItem({ path, item, what }: { path: PathPart[]; item: unknown; what: string }) {
+  const { draft, readOnly, value } = useDraftContext();
+  if (readOnly) {
+    return null;
+  }
+  const count = ((value(path) as unknown[] | undefined) ?? []).length;
+  return (
+    <div>
+      <Button
+        size="sm"
+        variant="secondary"
+        icon="plus"
+        onClick={() => draft.set([...path, count], item)}
+        data-testid={testIds.configEditor.add(path)}
+      >
+        Add {what}
+      </Button>
+    </div>
   );
 }
 
