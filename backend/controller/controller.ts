@@ -185,14 +185,21 @@ export class Controller {
 
   /**
    * A new revision runs. Groups it adds as automatic are wanted from now on (the desired
-   * state reads the configuration), and started once the cluster agrees on the group list;
-   * groups it removed are forgotten.
+   * state reads the configuration), and started once the cluster agrees on the group list.
+   * Groups it removed are forgotten, operators' words on them included: a group added back
+   * later is a new group, started if it is automatic (every agent forgets the same words).
    */
   reconfigured(): void {
     const now = new Set(this.deps.config().groups.map((g) => g.name));
     for (const g of [...this.restartAfter]) {
       if (!now.has(g)) {
         this.restartAfter.delete(g);
+      }
+    }
+    const { stopped, started } = this.desired.current();
+    for (const g of [...stopped, ...started]) {
+      if (!now.has(g)) {
+        this.tell(g, 'none');
       }
     }
   }

@@ -30,6 +30,8 @@ export type Fault =
 
 export interface RequestRecord {
   at: number;
+  /** When its answer came (concurrent requests take effect in that order). */
+  doneAt?: number;
   via: string;
   request: GroupRequest;
   outcome?: Outcome;
@@ -109,6 +111,9 @@ export function inject(world: World, f: Fault, requests: RequestRecord[]): void 
           ),
       };
       const number = ++world.revisions;
+      for (const g of f.without) {
+        world.removedAt.set(g, world.clock.now());
+      }
       for (const h of world.allHosts()) {
         world.clock.setTimer(Math.floor(world.rand() * f.skewMs), () => h.receiveRevision(next, number));
       }
@@ -127,8 +132,14 @@ export function inject(world: World, f: Fault, requests: RequestRecord[]): void 
         // As the API does: the request runs on that agent (later, if it is paused).
         host.clock.deliver(() =>
           c.request(r.request).then(
-            (o) => (record.outcome = o),
-            (e: Error) => (record.error = e.message)
+            (o) => {
+              record.outcome = o;
+              record.doneAt = world.clock.now();
+            },
+            (e: Error) => {
+              record.error = e.message;
+              record.doneAt = world.clock.now();
+            }
           )
         );
       }

@@ -63,7 +63,12 @@ export async function runScenario(s: Scenario, seed: number, verbose = false): P
     const v = new Map<string, 'run' | 'stop' | 'either'>(
       world.config.groups.filter((g) => g.autoStart).map((g) => [g.name, 'run'])
     );
-    for (const r of requests.filter((x) => x.at > outageAt)) {
+    // In the order the answers came: of two concurrent requests, the later answer is the last word.
+    const done = (x: RequestRecord) => x.doneAt ?? Infinity;
+    const effective = requests
+      .filter((x) => x.at > outageAt && x.at > (world.removedAt.get(x.request.group) ?? -1))
+      .sort((a, b) => done(a) - done(b));
+    for (const r of effective) {
       const g = r.request.group;
       const unknown = r.outcome === undefined && (r.error === undefined || r.error.includes('did not answer'));
       if (r.outcome?.ok) {

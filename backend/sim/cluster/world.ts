@@ -38,6 +38,8 @@ export class World {
   readonly notes: string[] = [];
   /** Configuration revisions committed so far (faults.ts 'revision'); 1 is the initial one. */
   revisions = 1;
+  /** When a revision last removed each group: what operators said of it before is forgotten. */
+  readonly removedAt = new Map<string, number>();
   private readonly hosts = new Map<string, SimHost>();
 
   constructor(private readonly options: WorldOptions) {
