@@ -111,8 +111,11 @@ export function inject(world: World, f: Fault, requests: RequestRecord[]): void 
           ),
       };
       const number = ++world.revisions;
+      // A request made while the revision reaches the agents (a second after the last one, to
+      // let a forwarded request land) may be carried out before or after the removal there:
+      // either way its word is forgotten with the group.
       for (const g of f.without) {
-        world.removedAt.set(g, world.clock.now());
+        world.removedAt.set(g, world.clock.now() + f.skewMs + 1000);
       }
       for (const h of world.allHosts()) {
         world.clock.setTimer(Math.floor(world.rand() * f.skewMs), () => h.receiveRevision(next, number));

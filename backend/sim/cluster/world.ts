@@ -38,7 +38,7 @@ export class World {
   readonly notes: string[] = [];
   /** Configuration revisions committed so far (faults.ts 'revision'); 1 is the initial one. */
   revisions = 1;
-  /** When a revision last removed each group: what operators said of it before is forgotten. */
+  /** When a revision last removed each group (reaching every agent): words said before are forgotten. */
   readonly removedAt = new Map<string, number>();
   private readonly hosts = new Map<string, SimHost>();
 
