@@ -309,7 +309,13 @@ export class Controller {
         this.givenUp.delete(group); // it ran somewhere since: a new loss is a new takeover
       }
     }
+    const stopped = new Set(this.desired.current().stopped);
     for (const t of orphanedGroups(input, this.lastHolders)) {
+      // A group an operator stopped is not taken over (its last holder may be a server coming
+      // back with what its previous run left: simulation seed 3894).
+      if (stopped.has(t.group)) {
+        continue;
+      }
       if (this.operations.running(t.group) === undefined && this.givenUp.get(t.group) !== t.from) {
         log.warn({ group: t.group, from: t.from }, `${t.from} is down: taking over its group`);
         void this.takeOver(t.group, t.from, t.candidates);
@@ -447,8 +453,15 @@ export class Controller {
     return outcome;
   }
 
-  /** Records an operator's word and announces it; whether it changed anything. */
+  /**
+   * Records an operator's word and announces it; whether it changed anything. A group the
+   * running revision no longer has takes no word (it was forgotten with the group, even when
+   * the request began before the revision came: simulation seed 4054).
+   */
   private tell(group: string, word: OperatorWord): boolean {
+    if (word !== 'none' && !this.deps.config().groups.some((g) => g.name === group)) {
+      return false;
+    }
     if (this.desired.decide(group, word, this.position())) {
       this.announce();
       return true;

@@ -253,15 +253,14 @@ export class LocalGroups extends EventEmitter<LocalGroupsEvents> {
   async stopHeld(event: GroupEvent): Promise<Map<string, OperationResult>> {
     const results = new Map<string, OperationResult>();
     for (const name of this.held().reverse()) {
+      const e = this.entries.get(name);
+      if (!e) {
+        continue; // removed by a new revision while the others were stopped (and stopped itself)
+      }
       try {
         results.set(name, await this.stop(name, event));
-      } catch (e) {
-        results.set(name, {
-          ok: false,
-          changed: false,
-          state: this.entries.get(name)!.status.state,
-          detail: String(e),
-        });
+      } catch (err) {
+        results.set(name, { ok: false, changed: false, state: e.status.state, detail: String(err) });
       }
     }
     return results;

@@ -115,7 +115,8 @@ export function inject(world: World, f: Fault, requests: RequestRecord[]): void 
       // let a forwarded request land) may be carried out before or after the removal there:
       // either way its word is forgotten with the group.
       for (const g of f.without) {
-        world.removedAt.set(g, world.clock.now() + f.skewMs + 1000);
+        const from = world.clock.now();
+        world.removals.push({ group: g, from, until: from + f.skewMs + 1000 });
       }
       for (const h of world.allHosts()) {
         world.clock.setTimer(Math.floor(world.rand() * f.skewMs), () => h.receiveRevision(next, number));

@@ -65,11 +65,18 @@ export async function runScenario(s: Scenario, seed: number, verbose = false): P
     );
     // In the order the answers came: of two concurrent requests, the later answer is the last word.
     const done = (x: RequestRecord) => x.doneAt ?? Infinity;
+    const removals = (r: RequestRecord) => world.removals.filter((x) => x.group === r.request.group);
     const effective = requests
-      .filter((x) => x.at > outageAt && x.at > (world.removedAt.get(x.request.group) ?? -1))
+      .filter((x) => x.at > outageAt && !removals(x).some((m) => x.at < m.from))
       .sort((a, b) => done(a) - done(b));
     for (const r of effective) {
       const g = r.request.group;
+      // Made while a removal was reaching the agents: carried out before or after it there,
+      // so forgotten with the group or not.
+      if (removals(r).some((m) => r.at <= m.until)) {
+        v.set(g, 'either');
+        continue;
+      }
       const unknown = r.outcome === undefined && (r.error === undefined || r.error.includes('did not answer'));
       if (r.outcome?.ok) {
         v.set(g, r.request.op === 'stop' ? 'stop' : 'run');

@@ -38,8 +38,11 @@ export class World {
   readonly notes: string[] = [];
   /** Configuration revisions committed so far (faults.ts 'revision'); 1 is the initial one. */
   revisions = 1;
-  /** When a revision last removed each group (reaching every agent): words said before are forgotten. */
-  readonly removedAt = new Map<string, number>();
+  /**
+   * Revisions that removed a group: from their commit until they have reached every agent
+   * (`until`). Operators' words said before are forgotten with the group.
+   */
+  readonly removals: Array<{ group: string; from: number; until: number }> = [];
   private readonly hosts = new Map<string, SimHost>();
 
   constructor(private readonly options: WorldOptions) {
