@@ -158,7 +158,9 @@ describe('heartbeat service over UDP on loopback (worker threads)', () => {
       groups: ['failover1'],
       epochs: { failover1: 97 },
       hears: ['server1', 'server2'],
-      version: 2,
+      // Version 3 carries the desired state too: none said yet (groups/desired.ts).
+      desired: { revision: 0, stopped: [], started: [] },
+      version: 3,
     });
     expect(() => b.service.updateSummary({ revision: 1, hash: '', groups: ['nope'] })).toThrow(/nope/);
   });
