@@ -116,6 +116,8 @@ export class Controller {
   /** Set while stopping after a stall; starts are refused until it is cleared. */
   private stalled: string | null = null;
   private rejoinAt = 0;
+  /** When the last stall began (the last tick before it). */
+  private stalledSince = 0;
   /** The chain of forced releases, and how many are still running. */
   private releasing: Promise<void> = Promise.resolve();
   private releases = 0;
@@ -261,7 +263,10 @@ export class Controller {
     if (held && lostAt !== null && now - lostAt > budget) {
       return false;
     }
-    if (held && this.stalled !== null && now - this.rejoinAt > budget) {
+    // After a stall, from its start: peers stopped hearing this server then, and their
+    // watchdog deadline counts from it (simulation seed 6287: counted from the rejoin, the
+    // reset came after a peer had started the group).
+    if (held && this.stalled !== null && now - this.stalledSince > budget) {
       return false;
     }
     // A frozen loop pets nothing either: the tick that would notice it is the one that did not run.
@@ -667,6 +672,7 @@ export class Controller {
       return;
     }
     const gap = Math.round(now - this.lastTickAt);
+    this.stalledSince = this.lastTickAt;
     this.lastTickAt = now;
     this.stalled = `this server was paused for ${gap} ms (more than the heartbeat timeout): rejoining`;
     this.rejoinAt = now + DECIDER_SETTLE_INTERVALS * this.deps.config().cluster.heartbeat.intervalMs;

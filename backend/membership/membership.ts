@@ -153,6 +153,21 @@ export class Membership implements TransportSink {
   relayout(groups: string[]): void {
     this.currentLayout = makeLayout(this.topology.servers, groups);
     this.summary = restrictToLayout(this.summary, this.currentLayout);
+    // What peers said was read over the old list: unreadable until their next heartbeat is
+    // read over the new one (simulation seed 7219: a peer's stale "holds nothing", read
+    // before the revision, let a group it still stopped start elsewhere).
+    for (const peer of this.peers.values()) {
+      if (peer.summary) {
+        peer.summary = {
+          ...peer.summary,
+          layoutMatches: false,
+          groups: null,
+          epochs: null,
+          hears: null,
+          desired: null,
+        };
+      }
+    }
   }
 
   /**

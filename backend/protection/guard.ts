@@ -395,7 +395,13 @@ export class PartitionGuard {
     // In watchdog mode the winners start these groups at a deadline that assumes the loser
     // stopped them: `none` would run them twice, so the loser always stops.
     this.lost = `this server lost the partition resolution (${reason})`;
-    this.lostAt = this.clock.now();
+    // The winners count their deadline from when they last heard us, about when we last
+    // heard them: the stop budget runs from then, not from this verdict a timeout later.
+    const heard = this.host
+      .peers()
+      .filter((p) => silent.includes(p.server) && p.lastHeardAt !== null)
+      .map((p) => p.lastHeardAt!);
+    this.lostAt = heard.length > 0 ? Math.min(...heard) : this.clock.now();
     await this.host.stopHeld();
     if (action === 'shutdown' || action === 'reboot') {
       this.host.record('fatal', `losing side: ${action} of this server`);
