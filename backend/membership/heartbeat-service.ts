@@ -170,6 +170,9 @@ export class HeartbeatService extends EventEmitter<HeartbeatServiceEvents> {
       this.channel?.post({ type: 'layout', groups });
     }
     const timing = timingFor(config, this.overrides);
+    if (timing.intervalMs === this.currentTiming.intervalMs && timing.timeoutMs === this.currentTiming.timeoutMs) {
+      return; // most revisions leave the timing alone: the runtime's timers keep their phase
+    }
     this.currentTiming = timing;
     this.init.config = {
       ...this.init.config,

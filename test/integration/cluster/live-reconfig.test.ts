@@ -115,6 +115,9 @@ test('a group removed is stopped where it ran and forgotten; the other agents ju
 
 test('a group removed and added back while its stop still runs never runs on two servers', async () => {
   // The stop takes 2 s: the second revision arrives while the holder is still stopping it.
+  // A regression test, not the proof: it also passed with the re-announce of the held group
+  // left out (the decider's own guards happened to wait); the simulation scenario
+  // revision-readd-while-stopping is the one that fails without it.
   const slow = { ...markers.resource('slow'), stop: `sleep 2; rm -f "${markers.dir}/slow.$LIFELINE_SERVER"` };
   expect((await change((c) => (c.groups = [{ name: 'slow', resources: [slow] }]))).status).toBe(200);
   await eventually(async () => (markers.running('slow').length === 1 ? true : undefined), 15_000, 'slow online');
