@@ -111,7 +111,9 @@ export class AgentGroups {
             timeoutMs: fencing.timeoutMs,
             retries: fencing.retries,
           });
-          return { ok: r.ok, detail: r.attempts.map((a) => a.reason ?? 'confirmed').join('; ') };
+          const detail =
+            r.precheck?.power === 'off' ? 'already off' : r.attempts.map((a) => a.reason ?? 'confirmed').join('; ');
+          return { ok: r.ok, detail };
         },
         powerDown: powerDownHost,
         record,

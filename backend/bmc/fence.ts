@@ -8,6 +8,10 @@
 // unconfirmed state starts the next attempt, up to `retries` more (config fencing.retries).
 // Worst case: (retries + 1) x (command time + timeoutMs + retryDelayMs).
 //
+// Power-off starts with a status read, as fence_ipmilan does ("Success: Already OFF"): when
+// another survivor fenced the peer first, this one confirms without sending a second off
+// that could land after an operator powered the host on again.
+//
 // What counts as confirmed:
 //   power-off    status reads "off". Polled at once: "off" is conclusive however early it is read.
 //                If the command itself fails, one status read still follows: some BMCs refuse
@@ -67,6 +71,8 @@ export interface FenceResult {
   finalPower: PowerState;
   /** power-cycle only: an "off" was read between command and confirmation. */
   offObserved: boolean;
+  /** power-off only: the status read before any command ("off" there means no command was sent). */
+  precheck?: FenceEvidence;
   attempts: FenceAttempt[];
   startedAt: number;
   finishedAt: number;
@@ -155,7 +161,9 @@ export async function fence(
     return ev;
   };
 
-  for (let n = 1; n <= options.retries + 1; n++) {
+  const precheck = action === 'power-off' ? await ask('status') : undefined;
+  const alreadyOff = precheck?.power === 'off';
+  for (let n = 1; n <= options.retries + 1 && !alreadyOff; n++) {
     if (n > 1) {
       await sleep(clock, retryDelayMs);
     }
@@ -200,12 +208,14 @@ export async function fence(
 
   const finishedAt = clock.wallNow();
   const durationMs = clock.now() - t0;
-  const last = attempts[attempts.length - 1];
-  const ok = last.confirmed;
+  const last = attempts.at(-1);
+  const ok = alreadyOff || last!.confirmed;
   const bmc = `${target.address}:${target.port}`;
-  const summary = ok
-    ? `${action} of BMC ${bmc} confirmed: power ${expected} (attempt ${last.attempt} of ${options.retries + 1}, ${durationMs} ms)`
-    : `${action} of BMC ${bmc} NOT confirmed after ${attempts.length} attempt(s): ${last.reason ?? 'unknown'}`;
+  const summary = alreadyOff
+    ? `${action} of BMC ${bmc} confirmed: power already off, no command sent (${durationMs} ms)`
+    : ok
+      ? `${action} of BMC ${bmc} confirmed: power ${expected} (attempt ${last!.attempt} of ${options.retries + 1}, ${durationMs} ms)`
+      : `${action} of BMC ${bmc} NOT confirmed after ${attempts.length} attempt(s): ${last!.reason ?? 'unknown'}`;
   return {
     ok,
     action,
@@ -213,6 +223,7 @@ export async function fence(
     expected,
     finalPower,
     offObserved: action === 'power-cycle' && offObserved,
+    ...(precheck ? { precheck } : {}),
     attempts,
     startedAt,
     finishedAt,

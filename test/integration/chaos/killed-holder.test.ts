@@ -77,6 +77,13 @@ withRig('case 6, with fencing', { fencing: true }, (rig) => {
     );
     expect(startsOn(rig(), 'g1', 'server2', since)[0].from).toBeGreaterThan(killedAt);
 
+    // Both survivors fence; power on only once each has its answer, as an operator would
+    // (an off still in flight would kill the host again as it boots).
+    for (const s of SURVIVORS.views) {
+      await rig().until(`${s} has fenced server1`, async () =>
+        (await rig().eventSummaries(s)).find((e) => /^server1 fenced|^fencing server1 .* failed/.test(e))
+      );
+    }
     expect((await rig().power('server1', 'on')).code).toBe(0);
     await rig().boot('server1');
     await settledOn(rig(), 'g1', 'server2', { since });

@@ -79,6 +79,8 @@ export interface Rig {
   groups(server: Server): Promise<GroupView[]>;
   group(server: Server, name: string): Promise<GroupView>;
   status(server: Server): Promise<ClusterStatus>;
+  /** The summaries of the newest events in the server's own log, newest first. */
+  eventSummaries(server: Server): Promise<string[]>;
   /** SIGKILLs every ledger daemon still running (by its pid file): a clean slate between cases. */
   killDaemons(): void;
   /** Chassis calls the server's BMC received: "<ms> get|set power 0|1 ..." (and when it killed the host). */
@@ -366,6 +368,8 @@ export async function createRig(options: RigConfigOptions & { dir?: string }): P
     groups: async (s) => (await getJson(s, '/api/v1/groups')).groups as GroupView[],
     group: async (s, name) => (await getJson(s, `/api/v1/groups/${name}`)) as GroupView,
     status: async (s) => (await getJson(s, '/api/v1/status')) as ClusterStatus,
+    eventSummaries: async (s) =>
+      ((await getJson(s, '/api/v1/events?limit=200')).events as Array<{ summary: string }>).map((e) => e.summary),
     watchdogEvents,
     bmcCalls: (s) => {
       const f = bmcs.get(s)!.callsLog;

@@ -43,7 +43,7 @@ const OFF = ipmiOk('status', 'off');
 describe('powerOff', () => {
   test('confirmed by the first status read, taken at once', async () => {
     const clock = new FakeClock();
-    const bmc = scriptedBmc(clock, { off: [ipmiOk('off')], status: [OFF] });
+    const bmc = scriptedBmc(clock, { off: [ipmiOk('off')], status: [ON, OFF] });
     const r = await clock.run(powerOff(bmc.ipmi, TARGET, options(clock)));
     expect(r).toMatchObject({
       ok: true,
@@ -55,19 +55,22 @@ describe('powerOff', () => {
     expect(r.attempts).toHaveLength(1);
     expect(r.attempts[0]).toMatchObject({ attempt: 1, confirmed: true, command: { command: 'off', outcome: 'ok' } });
     expect(r.attempts[0].polls.map((p) => p.power)).toEqual(['off']);
-    expect(bmc.log.map((c) => c.command)).toEqual(['off', 'status']);
-    expect(r.durationMs).toBe(50);
-    expect(r.summary).toBe('power-off of BMC 192.0.2.12:623 confirmed: power off (attempt 1 of 3, 50 ms)');
+    // The first status read is the check before any command (it read on).
+    expect(r.precheck).toMatchObject({ command: 'status', power: 'on' });
+    expect(bmc.log.map((c) => c.command)).toEqual(['status', 'off', 'status']);
+    expect(r.durationMs).toBe(75);
+    expect(r.summary).toBe('power-off of BMC 192.0.2.12:623 confirmed: power off (attempt 1 of 3, 75 ms)');
     expect(JSON.stringify(r)).not.toContain(TARGET.password.reveal());
   });
 
   test('polls every interval until the chassis reads off', async () => {
     const clock = new FakeClock();
-    const bmc = scriptedBmc(clock, { off: [ipmiOk('off')], status: [ON, ON, ON, OFF] });
+    const bmc = scriptedBmc(clock, { off: [ipmiOk('off')], status: [ON, ON, ON, ON, OFF] });
     const r = await clock.run(powerOff(bmc.ipmi, TARGET, options(clock)));
     expect(r.ok).toBe(true);
     expect(r.attempts[0].polls.map((p) => p.power)).toEqual(['on', 'on', 'on', 'off']);
-    const polls = bmc.log.filter((c) => c.command === 'status').map((c) => c.at - bmc.log[0].at);
+    const offAt = bmc.log.find((c) => c.command === 'off')!.at;
+    const polls = bmc.log.filter((c) => c.command === 'status' && c.at > offAt).map((c) => c.at - offAt);
     expect(polls).toEqual([25, 1050, 2075, 3100]);
   });
 
@@ -93,7 +96,7 @@ describe('powerOff', () => {
     const clock = new FakeClock();
     const bmc = scriptedBmc(clock, {
       off: [ipmiFail('off'), ipmiOk('off')],
-      status: [ipmiFail('status'), OFF],
+      status: [ON, ipmiFail('status'), OFF],
     });
     const r = await clock.run(powerOff(bmc.ipmi, TARGET, options(clock)));
     expect(r.ok).toBe(true);
@@ -112,7 +115,7 @@ describe('powerOff', () => {
 
   test('an off command the BMC refuses counts as done when the chassis already reads off', async () => {
     const clock = new FakeClock();
-    const bmc = scriptedBmc(clock, { off: [ipmiFail('off')], status: [OFF] });
+    const bmc = scriptedBmc(clock, { off: [ipmiFail('off')], status: [ON, OFF] });
     const r = await clock.run(powerOff(bmc.ipmi, TARGET, options(clock)));
     expect(r.ok).toBe(true);
     expect(r.attempts).toHaveLength(1);
@@ -121,16 +124,16 @@ describe('powerOff', () => {
 
   test('busy (another control call holds the BMC) is a failed attempt without a status read', async () => {
     const clock = new FakeClock();
-    const bmc = scriptedBmc(clock, { off: [ipmiFail('off', 'busy'), ipmiOk('off')], status: [OFF] });
+    const bmc = scriptedBmc(clock, { off: [ipmiFail('off', 'busy'), ipmiOk('off')], status: [ON, OFF] });
     const r = await clock.run(powerOff(bmc.ipmi, TARGET, options(clock)));
     expect(r.ok).toBe(true);
     expect(r.attempts[0].polls).toEqual([]);
-    expect(bmc.log.map((c) => c.command)).toEqual(['off', 'off', 'status']);
+    expect(bmc.log.map((c) => c.command)).toEqual(['status', 'off', 'off', 'status']);
   });
 
   test('retries: 0 means a single attempt; failed status reads are evidence, and the last one sets finalPower', async () => {
     const clock = new FakeClock();
-    const bmc = scriptedBmc(clock, { off: [ipmiOk('off')], status: [ON, ipmiFail('status', 'timeout')] });
+    const bmc = scriptedBmc(clock, { off: [ipmiOk('off')], status: [ON, ON, ipmiFail('status', 'timeout')] });
     const r = await clock.run(powerOff(bmc.ipmi, TARGET, options(clock, { retries: 0, timeoutMs: 3000 })));
     expect(r.ok).toBe(false);
     expect(r.attempts).toHaveLength(1);
@@ -138,6 +141,23 @@ describe('powerOff', () => {
     expect(r.attempts[0].reason).toBe(
       'power not off within 3000 ms (last: no reading (ipmitool did not finish within 10000 ms: killed (SIGKILL)))'
     );
+  });
+
+  test('a chassis already off (another survivor fenced it) is confirmed without sending off', async () => {
+    const clock = new FakeClock();
+    const bmc = scriptedBmc(clock, { off: [ipmiOk('off')], status: [OFF] });
+    const r = await clock.run(powerOff(bmc.ipmi, TARGET, options(clock)));
+    expect(r).toMatchObject({ ok: true, finalPower: 'off', attempts: [], precheck: { power: 'off' } });
+    expect(bmc.log.map((c) => c.command)).toEqual(['status']);
+    expect(r.summary).toBe('power-off of BMC 192.0.2.12:623 confirmed: power already off, no command sent (25 ms)');
+  });
+
+  test('a failed check before the command does not stop the fence: off is sent', async () => {
+    const clock = new FakeClock();
+    const bmc = scriptedBmc(clock, { off: [ipmiOk('off')], status: [ipmiFail('status'), OFF] });
+    const r = await clock.run(powerOff(bmc.ipmi, TARGET, options(clock)));
+    expect(r.ok).toBe(true);
+    expect(bmc.log.map((c) => c.command)).toEqual(['status', 'off', 'status']);
   });
 
   test('an ipmi function that throws is a failed call, not a rejection', async () => {
