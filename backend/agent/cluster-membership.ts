@@ -196,6 +196,14 @@ export class ClusterMembership {
   }
 
   /**
+   * Waits until every peer heard now has received what this agent announces now (a group
+   * it is starting): [] then, else the peers that did not within `timeoutMs`.
+   */
+  whenAnnounced(timeoutMs: number): Promise<string[]> {
+    return this.heartbeat.whenConfirmed(this.heartbeat.announcementId, timeoutMs);
+  }
+
+  /**
    * Forces a peer off (or resets it) through its BMC and confirms it by reading the power
    * back (bmc/fence.ts). Afterwards the checker, if any, reads the peer's BMC at once, so
    * membership's evidence catches up with what was done.

@@ -4,6 +4,7 @@
  * through the BMC, the probes, the watchdog), and what group changes become (heartbeat
  * announcements, the held file, event log rows, logs, metrics). No decisions here.
  */
+import { confirmedStartGate } from '../membership/confirmation';
 import type { Registry } from 'prom-client';
 import { fenceActionFromConfig } from '../bmc';
 import type { ClusterConfig, Group } from '../config/model';
@@ -70,6 +71,12 @@ export class AgentGroups {
       .flatMap((name) => options.lastDefinition?.(name) ?? [])
       .filter((g) => !configured.includes(g.name));
     this.local = new LocalGroups([...boot.groups, ...this.orphans], self, options.drivers, () => clock.wallNow());
+    this.local.setStartGate(
+      confirmedStartGate(
+        (ms) => membership.whenAnnounced(ms),
+        () => config().cluster.heartbeat.timeoutMs
+      )
+    );
     const w = boot.watchdog; // restart-only (reconfig/plan.ts)
     this.watchdog = w ? new WatchdogDevice(options.watchdogDevice ?? w.device, w.timeoutMs) : null;
     const record = (

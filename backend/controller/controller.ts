@@ -242,6 +242,11 @@ export class Controller {
     return groupViews(this.placement(), (g) => this.operations.running(g));
   }
 
+  /** What this server knows an operator last said of `group` (groups/desired.ts). */
+  operatorWord(group: string): OperatorWord {
+    return this.desired.wordOn(group);
+  }
+
   /** The server that decides now, as this server sees it. */
   decider(): string {
     const peers = this.peers() ?? [];

@@ -90,6 +90,9 @@ const IDLE: ReadonlySet<LocalGroupState> = new Set(['offline', 'start-failed']);
 export class LocalGroups extends EventEmitter<LocalGroupsEvents> {
   private readonly entries = new Map<string, Entry>();
 
+  /** Asked before a start runs its first resource: null to go on, else why not (setStartGate). */
+  private startGate: ((group: string) => Promise<string | null>) | null = null;
+
   constructor(
     groups: Group[],
     private readonly server: string,
@@ -101,6 +104,15 @@ export class LocalGroups extends EventEmitter<LocalGroupsEvents> {
     for (const g of groups) {
       this.entries.set(g.name, newEntry(g, now(), 'agent started'));
     }
+  }
+
+  /**
+   * What a start waits for once it is announced: the agent confirms that every peer heard
+   * has received the announcement (membership/confirmation.ts), so that a network cut at
+   * that moment cannot hide the start from the side that will win.
+   */
+  setStartGate(gate: (group: string) => Promise<string | null>): void {
+    this.startGate = gate;
   }
 
   /**
@@ -188,6 +200,13 @@ export class LocalGroups extends EventEmitter<LocalGroupsEvents> {
       }
       const ctx: ActionContext = { group, server: this.server, event, from };
       this.setState(e, 'starting', `${event.toLowerCase()} requested`);
+      // Announced as starting (the change above); no resource runs before peers know it.
+      const refused = this.startGate ? await this.startGate(group) : null;
+      if (refused !== null) {
+        const detail = `not started: ${refused}`;
+        this.setState(e, 'offline', detail);
+        return { ok: false, changed: true, state: 'offline', detail };
+      }
       const started: Resource[] = [];
       for (const r of startOrder(e.group)) {
         const result = await this.act(e, r, 'start', ctx);

@@ -18,7 +18,8 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { monotonicNow } from '../time/clock';
+import { monotonicNow, systemClock } from '../time/clock';
+import { ConfirmationWaiters } from './confirmation';
 import { fromWallTime } from '../time/wall';
 import { newIncarnation } from './incarnation';
 import { checkSummary, makeLayout, restrictToLayout, type Layout } from './layout';
@@ -119,6 +120,8 @@ export class HeartbeatService extends EventEmitter<HeartbeatServiceEvents> {
   private starts = 0;
   /** The latest BMC reading per peer, handed to the runtime at each start. */
   private readonly bmc = new Map<string, BmcReport>();
+  private summaryId = 0;
+  private readonly confirmations = new ConfirmationWaiters(systemClock);
 
   /** Validates everything it can up front: throws on an unknown server or bad options. */
   constructor(config: ClusterConfig, self: string, secret: string, options: HeartbeatServiceOptions = {}) {
@@ -147,6 +150,7 @@ export class HeartbeatService extends EventEmitter<HeartbeatServiceEvents> {
       incarnation: options.incarnation ?? newIncarnation(),
       timing: options.timing,
       summary: { revision: 0, hash: '', groups: [] },
+      summaryId: 0,
       bmc: [],
       mainStallLimitMs: this.mode === 'worker' ? (options.mainStallLimitMs ?? DEFAULT_MAIN_STALL_LIMIT_MS) : null,
     };
@@ -243,6 +247,7 @@ export class HeartbeatService extends EventEmitter<HeartbeatServiceEvents> {
     await Promise.race([stopped, timeout, channel.gone]);
     clearTimeout(timer);
     this.running = false;
+    this.confirmations.fail('(heartbeats stopped)');
     await channel.terminate();
     this.channel = null;
     this.stopping = false;
@@ -254,8 +259,11 @@ export class HeartbeatService extends EventEmitter<HeartbeatServiceEvents> {
     return restrictToLayout(summary, this.layout);
   }
 
-  /** What to advertise from now on. Throws TypeError on groups not in the configuration. */
-  updateSummary(summary: LocalSummary): void {
+  /**
+   * What to advertise from now on; the announcement's id (for whenConfirmed). Throws
+   * TypeError on groups not in the configuration.
+   */
+  updateSummary(summary: LocalSummary): number {
     const problem = checkSummary(summary, this.layout);
     if (problem !== null) {
       throw new TypeError(`invalid heartbeat summary: ${problem}`);
@@ -267,8 +275,28 @@ export class HeartbeatService extends EventEmitter<HeartbeatServiceEvents> {
       epochs: { ...(summary.epochs ?? {}) },
       ...(summary.desired ? { desired: { ...summary.desired } } : {}),
     };
+    const id = ++this.summaryId;
     this.init.summary = copy;
-    this.channel?.post({ type: 'summary', summary: copy });
+    this.init.summaryId = id;
+    this.channel?.post({ type: 'summary', summary: copy, id });
+    return id;
+  }
+
+  /** The id of the newest announcement (updateSummary). */
+  get announcementId(): number {
+    return this.summaryId;
+  }
+
+  /**
+   * Resolves with [] once every peer heard when announcement `id` was made has received it
+   * (confirmation.ts), or after `timeoutMs` with those that had not. Never rejects; while
+   * heartbeats are not running nothing is confirmed.
+   */
+  whenConfirmed(id: number, timeoutMs: number): Promise<string[]> {
+    if (!this.running || this.stopping) {
+      return Promise.resolve(['(heartbeats are not running)']);
+    }
+    return this.confirmations.wait(id, timeoutMs);
   }
 
   /** Feeds one BMC reading of a peer. Throws on an unknown peer or an invalid reading. */
@@ -346,6 +374,7 @@ export class HeartbeatService extends EventEmitter<HeartbeatServiceEvents> {
 
   private crashed(e: Error): void {
     this.running = false;
+    this.confirmations.fail('(heartbeat worker failed)');
     if (this.aliveTimer !== null) {
       clearInterval(this.aliveTimer);
       this.aliveTimer = null;
@@ -377,9 +406,11 @@ export class HeartbeatService extends EventEmitter<HeartbeatServiceEvents> {
       case 'ready':
         this.boundSockets = m.bound;
         this.latest = m.snapshot;
+        this.confirmations.update(m.snapshot.announcement);
         break;
       case 'update':
         this.latest = m.snapshot;
+        this.confirmations.update(m.snapshot.announcement);
         for (const e of m.events) {
           this.emitEvent(e);
         }

@@ -18,6 +18,7 @@
  * the same sequence (see replay.ts for why the receiver's window is per path).
  */
 import { admit, type AdmissionContext } from './admission';
+import { Announcements, type AnnouncementState } from './confirmation';
 import type { Clock, Timer } from '../time/clock';
 import { encodeHeartbeat, heartbeatKey, type Heartbeat } from './codec';
 import { checkSummary, fromBitmap, makeLayout, restrictToLayout, toBitmap, type Layout } from './layout';
@@ -27,6 +28,7 @@ import { timingFor, type Timing, type TimingOverrides } from './timing';
 import { resolveTopology, type Topology } from './topology';
 import type { Transport, TransportSink } from './transport';
 import {
+  isLanSilent,
   zeroCounters,
   type BmcReport,
   type DesiredSummary,
@@ -54,6 +56,8 @@ export interface MembershipOptions {
   clock: Clock;
   timing?: TimingOverrides;
   summary?: LocalSummary;
+  /** The announcement id of `summary` (default 1). */
+  summaryId?: number;
 }
 
 const MAX_SEQ = 0xffffffff;
@@ -103,6 +107,12 @@ export class Membership implements TransportSink {
   private lastSendError: SendError | null = null;
   private readonly listeners = new Set<(e: MembershipEvent) => void>();
   private readonly rttListeners = new Set<(s: RttSample) => void>();
+  /** Which peers have received what we announce now (confirmation.ts). */
+  private readonly announcements = new Announcements();
+  private announcementId = 0;
+  private abandonedSeen = 0;
+  /** A peer's groups or claims changed: answer at once, so its announcement is confirmed in a round trip. */
+  private answerNow = false;
 
   constructor(options: MembershipOptions) {
     this.topology = resolveTopology(options.config, options.self);
@@ -131,7 +141,7 @@ export class Membership implements TransportSink {
       timeoutMs: this.timing.timeoutMs,
     };
     if (options.summary) {
-      this.updateSummary(options.summary);
+      this.updateSummary(options.summary, options.summaryId);
     }
     this.transport.attach(this);
   }
@@ -223,7 +233,7 @@ export class Membership implements TransportSink {
   }
 
   /** Throws on a summary that cannot be advertised (see checkSummary). */
-  updateSummary(summary: LocalSummary): void {
+  updateSummary(summary: LocalSummary, id = this.announcementId + 1): void {
     const problem = checkSummary(summary, this.layout);
     if (problem !== null) {
       throw new TypeError(`invalid heartbeat summary: ${problem}`);
@@ -240,6 +250,8 @@ export class Membership implements TransportSink {
     // An operator's decision travels at once too: a decider may change right after it.
     const desiredChanged = (desired?.revision ?? 0) !== (this.summary.desired?.revision ?? 0);
     this.summary = { revision: summary.revision, hash: summary.hash, groups: [...summary.groups], epochs, desired };
+    this.announcementId = Math.max(this.announcementId, id);
+    this.announcements.announce(this.announcementId, groupsChanged, this.seq + 1, this.heardNow());
     // Peers learn at once that a group was released or taken (a move's next step waits for
     // it); the regular cadence carries on unchanged. A new revision waits for the next round:
     // the two-phase apply tells the peers itself, and announcing it at once only sends them
@@ -247,6 +259,7 @@ export class Membership implements TransportSink {
     if ((groupsChanged || desiredChanged) && this.running) {
       this.sendRound(this.clock.now());
     }
+    this.checkConfirmed();
   }
 
   /**
@@ -281,6 +294,11 @@ export class Membership implements TransportSink {
     }
   }
 
+  /** Which peers have received what this server announces now (confirmation.ts). */
+  announcement(): AnnouncementState {
+    return this.announcements.state();
+  }
+
   packetCounters(): PacketCounters {
     return { ...this.counters };
   }
@@ -298,6 +316,7 @@ export class Membership implements TransportSink {
       counters: this.packetCounters(),
       lastRejections: [...this.rejections.values()],
       lastSendError: this.lastSendError,
+      announcement: this.announcement(),
     };
   }
 
@@ -339,6 +358,7 @@ export class Membership implements TransportSink {
       peer.newest = { seq: hb.seq, at: now };
     }
     path.heard(now, hb.seq, hb.sentAt);
+    this.announcements.echoed(peer.name, hb.echo);
     const rtt = path.rttFromEcho(now, hb.echo, this.seq, this.timing.timeoutMs);
     if (rtt !== null) {
       for (const l of this.rttListeners) {
@@ -349,11 +369,32 @@ export class Membership implements TransportSink {
       this.updatePeerSummary(peer, hb, now);
     }
     this.evaluate(peer, now);
+    if (this.answerNow) {
+      this.answerNow = false;
+      this.sendRound(now);
+    }
+    this.checkConfirmed();
   }
 
   sendFailed(interconnect: number, peer: string, error: string): void {
     this.counters.send_failed++;
     this.lastSendError = { interconnect, peer, error, at: this.clock.now() };
+  }
+
+  /** Peers heard now: those a new announcement waits for. */
+  private heardNow(): string[] {
+    return [...this.peers.values()].filter((p) => p.lastHeardAt() !== null && !isLanSilent(p.state)).map((p) => p.name);
+  }
+
+  /** Tells listeners when the newest announcement is confirmed or older ones abandoned. */
+  private checkConfirmed(): void {
+    const before = this.announcements.state();
+    this.announcements.check();
+    const after = this.announcements.state();
+    if (after.confirmedId !== before.confirmedId || after.abandonedId !== this.abandonedSeen) {
+      this.abandonedSeen = after.abandonedId;
+      this.emit({ type: 'announcement', state: after, at: this.clock.now() });
+    }
   }
 
   private emit(e: MembershipEvent): void {
@@ -442,6 +483,9 @@ export class Membership implements TransportSink {
     this.peerVersions.set(peer.name, next.version);
     const prev = peer.summary;
     peer.summary = next;
+    this.answerNow ||=
+      prev !== null &&
+      (String(prev.groups) !== String(next.groups) || JSON.stringify(prev.epochs) !== JSON.stringify(next.epochs));
     if (
       prev === null ||
       prev.revision !== next.revision ||
@@ -477,6 +521,7 @@ export class Membership implements TransportSink {
       // check sound without ever reusing a (incarnation, sequence) pair.
       this.incarnation = this.incarnation === MAX_INCARNATION ? this.incarnation : this.incarnation + 1n;
       this.seq = 0;
+      this.announcements.restarted();
       for (const peer of this.peers.values()) {
         for (const p of peer.paths.values()) {
           p.resetSampling();
@@ -484,6 +529,7 @@ export class Membership implements TransportSink {
       }
     }
     this.seq++;
+    this.announcements.sent(this.seq, now);
     const hears = toBitmap(this.heardPeers(now), this.layout.serverIndex);
     const groups = toBitmap(this.summary.groups, this.layout.groupIndex);
     const epochs = groups.members.map((i) => this.summary.epochs?.[this.layout.groups[i]] ?? 0);

@@ -15,6 +15,8 @@ export interface RuntimeInit {
   incarnation: bigint;
   timing?: TimingOverrides;
   summary: LocalSummary;
+  /** The announcement id of `summary` (confirmation.ts); ids only grow across restarts of the worker. */
+  summaryId: number;
   /** BMC readings reported before start, on the shared monotonic clock. */
   bmc: Array<{ server: string; report: BmcReport }>;
   /** Mute heartbeats when the main thread is silent this long; null: never (in-process mode). */
@@ -22,7 +24,7 @@ export interface RuntimeInit {
 }
 
 export type ToRuntime =
-  | { type: 'summary'; summary: LocalSummary }
+  | { type: 'summary'; summary: LocalSummary; id: number }
   | { type: 'bmc'; server: string; report: BmcReport }
   /** The main thread's event loop is turning (sent every interval by the service). */
   | { type: 'alive' }

@@ -51,6 +51,7 @@ export class HeartbeatRuntime {
       clock: systemClock,
       timing: init.timing,
       summary: init.summary,
+      summaryId: init.summaryId,
     });
     for (const { server, report } of init.bmc) {
       this.core.reportBmc(server, report);
@@ -99,7 +100,7 @@ export class HeartbeatRuntime {
     try {
       switch (m.type) {
         case 'summary':
-          this.core.updateSummary(m.summary);
+          this.core.updateSummary(m.summary, m.id);
           break;
         case 'bmc':
           this.core.reportBmc(m.server, m.report);

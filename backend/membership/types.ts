@@ -7,6 +7,7 @@
  * Times are milliseconds on the core's monotonic clock (see time/clock.ts), never wall-clock
  * time: an NTP step or an administrator's `date` must not make a path look silent.
  */
+import type { AnnouncementState } from './confirmation';
 
 /**
  * What this server believes about a peer (the state machine is in server-state.ts):
@@ -130,7 +131,14 @@ export interface MutedEvent {
   at: number;
 }
 
-export type MembershipEvent = TransitionEvent | PathEvent | RestartEvent | SummaryEvent | MutedEvent;
+/** An announcement was confirmed by its peers, or abandoned as one fell silent (confirmation.ts). */
+export interface AnnouncementEvent {
+  type: 'announcement';
+  state: AnnouncementState;
+  at: number;
+}
+
+export type MembershipEvent = TransitionEvent | PathEvent | RestartEvent | SummaryEvent | MutedEvent | AnnouncementEvent;
 
 /** One round-trip time measurement on one path. */
 export interface RttSample {
@@ -257,6 +265,8 @@ export interface MembershipSnapshot {
   counters: PacketCounters;
   lastRejections: Rejection[];
   lastSendError: SendError | null;
+  /** Which peers have received what this agent announces now (confirmation.ts). */
+  announcement: AnnouncementState;
 }
 
 export interface SendError {

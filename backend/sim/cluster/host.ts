@@ -7,6 +7,7 @@
  * What survives what, as on a real server: a killed agent leaves its resources running
  * (daemons outlive it) and its held file on disk; a power-off or reset stops everything.
  */
+import { ConfirmationWaiters, confirmedStartGate } from '../../membership/confirmation';
 import type { ClusterConfig, Resource } from '../../config/model';
 import { Controller } from '../../controller/controller';
 import { memberPeers } from '../../controller/peers';
@@ -157,6 +158,19 @@ export class SimHost {
     });
     const local = new LocalGroups([...config.groups, ...orphans], this.name, this.drivers(++this.runs), () =>
       this.clock.wallNow()
+    );
+    // As the agent does (agent/groups.ts): a start runs once its peers know of it.
+    const confirmations = new ConfirmationWaiters(this.clock);
+    core.on((e) => {
+      if (e.type === 'announcement') {
+        confirmations.update(e.state);
+      }
+    });
+    local.setStartGate(
+      confirmedStartGate(
+        (ms) => confirmations.wait(core.announcement().id, ms),
+        () => this.config.cluster.heartbeat.timeoutMs
+      )
     );
     const controller = new Controller({
       config: () => this.config,

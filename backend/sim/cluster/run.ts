@@ -51,6 +51,31 @@ export async function runScenario(s: Scenario, seed: number, verbose = false): P
     world.clock.setTimer(50, watchOutage);
   };
   world.clock.setTimer(0, watchOutage);
+  // Who knew each operator's word: the controllers (one per agent run) that had it. A word
+  // whose every knower ended (killed, stopped, powered off) before it reached another agent
+  // is forgotten, as when every agent is down (seed 9393: the only agent that heard a stop,
+  // the partition winner, was powered off; the others had been cut off or stopped).
+  const knowers = new Map<RequestRecord, Set<object>>();
+  const forgotten = new Set<RequestRecord>();
+  const watchWords = () => {
+    for (const r of requests) {
+      const word = r.request.op === 'stop' ? 'stopped' : r.request.op === 'restart' ? null : 'started';
+      if (!r.outcome?.ok || word === null || forgotten.has(r)) {
+        continue;
+      }
+      const known = knowers.get(r) ?? new Set<object>();
+      knowers.set(r, known);
+      const live = world.allHosts().filter((h) => h.agentUp && h.controller !== null);
+      for (const h of live.filter((x) => x.controller!.operatorWord(r.request.group) === word)) {
+        known.add(h.controller!);
+      }
+      if (!live.some((h) => known.has(h.controller!))) {
+        forgotten.add(r);
+      }
+    }
+    world.clock.setTimer(50, watchWords);
+  };
+  world.clock.setTimer(0, watchWords);
   const failures: string[] = [];
   for (const c of s.checks ?? []) {
     world.clock.setTimer(c.at, () => failures.push(...c.check(world)));
@@ -75,6 +100,10 @@ export async function runScenario(s: Scenario, seed: number, verbose = false): P
       // so forgotten with the group or not.
       if (removals(r).some((m) => r.at <= m.until)) {
         v.set(g, 'either');
+        continue;
+      }
+      if (forgotten.has(r)) {
+        v.set(g, 'either'); // the agents follow an older word they still know, or the configuration
         continue;
       }
       const unknown = r.outcome === undefined && (r.error === undefined || r.error.includes('did not answer'));

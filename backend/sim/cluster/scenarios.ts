@@ -223,6 +223,37 @@ export const SCENARIOS: Record<string, Scenario> = {
   // next one adds them back before that stop is done. server3 must announce g2 held again as
   // soon as its new group list has a bit for it, or the decider starts g2 beside it.
   'revision-readd-while-stopping': { ...randomScenario(190), name: 'revision-readd-while-stopping', seed: 190 },
+  // Seed 6287, made deterministic: the decider (slowed down 9x) moves g0 to itself; the network
+  // cuts it off just after g0 stopped on server2, before its own start is announced. The
+  // winners, who never heard of that start, start g0 too while the loser's slow start and stop
+  // run. A start now runs no resource until every peer heard has confirmed its announcement
+  // (membership/confirmation.ts): nobody confirms here, and the loser starts nothing. Without
+  // that gate every cut 385..406 ms after the request ran g0 twice.
+  ...modeScenarios('move-start-into-a-cut', (mode) => ({
+    setup: { servers: 3, groups: 1, mode },
+    faults: [
+      {
+        at: 3000,
+        fault: { kind: 'requests', requests: [req('server2', { op: 'move', group: 'g0', server: 'server2' })] },
+      },
+      { at: 5000, fault: { kind: 'slow', host: 'server1', factor: 9 } },
+      {
+        at: 6000,
+        fault: { kind: 'requests', requests: [req('server1', { op: 'move', group: 'g0', server: 'server1' })] },
+      },
+      { at: 6395, fault: { kind: 'partition', side: ['server1'] } },
+    ],
+    healAt: 12_000,
+    boundMs: BOUND_MS,
+  })),
+  // Seed 9393: the only agent that heard an operator's stop (the partition winner, alone) is
+  // powered off before any other agent hears it; the word is forgotten with it (run.ts), and
+  // the cluster starts g0 again from the configuration. It must still never run twice.
+  'operator-word-dies-with-its-knower': {
+    ...randomScenario(9393),
+    name: 'operator-word-dies-with-its-knower',
+    seed: 9393,
+  },
   // Groups left stopped with nobody to start them again, each once found by a random seed
   // (the faults of that seed, run with it). Every server now knows what should run (the
   // desired state, groups/desired.ts), and the decider starts a wanted group that runs nowhere.

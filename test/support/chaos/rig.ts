@@ -26,6 +26,7 @@ import { CLI } from '../paths';
 import { ipmitool, startRigBmc, type RigBmc } from './bmc';
 import {
   API_PORT,
+  LAN_PORTS,
   apiAddress,
   bmcAddress,
   installLedgerResource,
@@ -72,6 +73,11 @@ export interface Rig {
   link(server: Server, net: number, up: boolean): void;
   /** Cuts (or restores) both interconnects of `server`: a real partition, the BMC network stays. */
   isolate(server: Server, cut: boolean): void;
+  /**
+   * Drops (or lets through again) every heartbeat arriving at `server` (nftables in its
+   * namespace): a one-way cut, it still sends and its peers still hear it.
+   */
+  deafen(server: Server, deaf: boolean): void;
   /** Makes the next starts of `group` on `server` fail: 'exit' (nothing started), 'daemon' (daemon left, exit 1). */
   failStart(server: Server, group: string, mode: 'exit' | 'daemon' | null): void;
   /** An operator's API request through `server`'s agent, sent from inside its host. */
@@ -356,6 +362,19 @@ export async function createRig(options: RigConfigOptions & { dir?: string }): P
         `bridge ${net} port of ${s} ${up ? 'up' : 'down'}`
       ),
     isolate: (s, cut) => [1, 2].forEach((net) => rig.link(s, net, !cut)),
+    deafen: (s, deaf) => {
+      const ns = lab.host(hostOf(s));
+      lab.exec(ns, ['nft', 'delete', 'table', 'inet', 'lifeline_deaf']); // absent the first time
+      if (deaf) {
+        for (const command of [
+          'add table inet lifeline_deaf',
+          'add chain inet lifeline_deaf input { type filter hook input priority 0 ; }',
+          `add rule inet lifeline_deaf input udp dport { ${LAN_PORTS.join(', ')} } drop`,
+        ]) {
+          must(lab.exec(ns, ['nft', command]), `dropping heartbeats to ${s}: nft ${command}`);
+        }
+      }
+    },
     failStart: (s, group, mode) => {
       const f = path.join(dir, 'fail', `${s}.${group}`);
       if (mode) {

@@ -55,6 +55,31 @@ describe('a group on one server', () => {
     ]);
   });
 
+  test('a start runs its first resource only once its announcement is confirmed; refused, it runs nothing', async () => {
+    const sim = new GroupSim(groupConfig());
+    const local = sim.agent('server1').local;
+    const asked: string[] = [];
+    let answer: string | null = 'server2 did not confirm';
+    local.setStartGate(async (group) => {
+      // Asked while the group is announced as starting, before any resource ran.
+      asked.push(`${group}:${local.status(group)!.state}:${sim.log.length}`);
+      return answer;
+    });
+    const refused = await local.start('web', 'START');
+    expect(refused).toEqual({
+      ok: false,
+      changed: true,
+      state: 'offline',
+      detail: 'not started: server2 did not confirm',
+    });
+    expect(sim.log).toEqual([]);
+    expect(local.held()).toEqual([]);
+    answer = null;
+    expect((await local.start('web', 'START')).ok).toBe(true);
+    expect(sim.log).toEqual(['server1 start ip', 'server1 start data', 'server1 start app']);
+    expect(asked).toEqual(['web:starting:0', 'web:starting:0']);
+  });
+
   test('when the clean-up fails too, the group stays held (stop-failed) until a stop succeeds', async () => {
     const sim = new GroupSim(groupConfig());
     sim.script = (_s, r, a) =>
