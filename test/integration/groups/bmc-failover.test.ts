@@ -82,10 +82,18 @@ describe('BMC linkage: failover on a fatal hardware event and on a confirmed-dow
     // For the closing note: trap sent -> service started on the other server (includes CLI start-up).
     process.stdout.write(`[bmc-failover] trap -> running on server2 in ${Date.now() - sent} ms\n`);
     expect(marker('server2')).toBe('FAILOVER from=server1');
-    const events = (await agents.server1.request('GET', '/api/v1/events?limit=20')).body.events as Array<{
-      type: string;
-      summary: string;
-    }>;
+    // The move's outcome is logged once its last step answered, a moment after the script ran.
+    const events = await eventually(
+      async () => {
+        const list = (await agents.server1.request('GET', '/api/v1/events?limit=20')).body.events as Array<{
+          type: string;
+          summary: string;
+        }>;
+        return list.some((e) => e.type === 'group-operation' && e.summary.startsWith('move ')) ? list : undefined;
+      },
+      5000,
+      'the move logged'
+    );
     const types = events.map((e) => e.type).reverse();
     // The order of what happened: the trap, the monitor, the recovery request, the ladder's step, the group.
     expect(types.indexOf('trap')).toBeLessThan(types.indexOf('recovery-request'));

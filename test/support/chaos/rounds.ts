@@ -83,21 +83,26 @@ export async function heal(rig: Rig, ownRecoveryMs = OWN_RECOVERY_MS): Promise<n
       await sleep(100);
     }
   }
-  for (const s of rig.servers) {
-    if (!rig.agentUp(s)) {
-      intervenedAt ??= Date.now();
-      if (rig.powerState(s) === 'off') {
-        const r = await rig.power(s, 'on');
-        if (r.code !== 0) {
-          throw new RoundError(`power on ${s} failed: ${r.stderr}`);
+  const bootDown = async () => {
+    for (const s of rig.servers) {
+      if (!rig.agentUp(s)) {
+        intervenedAt ??= Date.now();
+        if (rig.powerState(s) === 'off') {
+          const r = await rig.power(s, 'on');
+          if (r.code !== 0) {
+            throw new RoundError(`power on ${s} failed: ${r.stderr}`);
+          }
         }
+        await rig.boot(s).catch(() => undefined); // fenced while booting: the next check boots it again
       }
-      await rig.boot(s);
     }
-  }
+  };
   await rig.until(
     'every agent hears every peer',
     async () => {
+      // Again on every check: a fence decided while a killed agent restarted may power its
+      // host off after that agent came up (chaos seed 320599849).
+      await bootDown();
       for (const s of rig.servers) {
         if (!(await rig.status(s)).servers.every((x) => x.self || x.state === 'online')) {
           return undefined;
