@@ -13,14 +13,22 @@ import { describeFailure } from './failure';
 import { requestAnswer, stepAnswer } from './schemas';
 
 /**
+ * How long one step may take on its server: every script's timeout, and before them the wait
+ * for peers to confirm the start (up to one heartbeat timeout, membership/confirmation.ts).
+ */
+function stepBudgetMs(config: ClusterConfig, group: string): number {
+  const g = config.groups.find((x) => x.name === group);
+  return g ? worstCaseMs(g) + config.cluster.heartbeat.timeoutMs : 0;
+}
+
+/**
  * Group steps on peers. A step may run scripts for minutes, so the wait is the group's own
  * worst case, not the short timeout of the configuration exchange.
  */
 export function httpGroupTransport(client: PeerClient, config: () => ClusterConfig): GroupPeerTransport {
   return {
     async step(server, group, action, request): Promise<PeerStepAnswer> {
-      const g = config().groups.find((x) => x.name === group);
-      const timeoutMs = (g ? worstCaseMs(g) : 0) + 10_000;
+      const timeoutMs = stepBudgetMs(config(), group) + 10_000;
       const r = await client.call(server, {
         method: 'POST',
         path: `/internal/groups/${encodeURIComponent(group)}/${action}`,
@@ -50,8 +58,7 @@ export async function forwardRequest(
   decider: string,
   request: GroupRequest
 ): Promise<Outcome> {
-  const g = config.groups.find((x) => x.name === request.group);
-  const timeoutMs = (g ? 3 * worstCaseMs(g) : 0) + 10_000;
+  const timeoutMs = 3 * stepBudgetMs(config, request.group) + 10_000;
   const r = await client.call(decider, {
     method: 'POST',
     path: '/internal/groups/request',
