@@ -17,6 +17,9 @@
  * Peers answer a changed announcement at once (membership.ts), so a confirmation takes one
  * round trip, not an interval.
  *
+ * A peer that says it does not hear us (one-way loss) is not waited for: it cannot confirm,
+ * and the partition guard judges it as it judges a silent peer.
+ *
  * A peer heard when the announcement was made must confirm it: one that falls silent instead
  * never does, and the start fails (it cannot be told from a cut). Confirming a newer
  * announcement covers the older ones, as long as it waits for the same peers: when a peer an

@@ -381,9 +381,17 @@ export class Membership implements TransportSink {
     this.lastSendError = { interconnect, peer, error, at: this.clock.now() };
   }
 
-  /** Peers heard now: those a new announcement waits for. */
+  /**
+   * The peers a new announcement waits for: heard now, and hearing us as far as we know. One
+   * whose heartbeats say it does not hear us cannot confirm anything; the partition guard
+   * judges it (silent, or alive beyond a broken link) as it judges a silent one.
+   */
   private heardNow(): string[] {
-    return [...this.peers.values()].filter((p) => p.lastHeardAt() !== null && !isLanSilent(p.state)).map((p) => p.name);
+    const self = this.topology.self;
+    return [...this.peers.values()]
+      .filter((p) => p.lastHeardAt() !== null && !isLanSilent(p.state))
+      .filter((p) => !p.summary?.hears || p.summary.hears.includes(self))
+      .map((p) => p.name);
   }
 
   /** Tells listeners when the newest announcement is confirmed or older ones abandoned. */

@@ -147,6 +147,20 @@ describe('the membership core', () => {
     });
   });
 
+  test('a peer that says it does not hear us is not waited for (it cannot confirm): starts go on', () => {
+    const c = new SimCluster({ intervalMs: 100, timeoutMs: 500, groups: ['g1'] });
+    c.startAll();
+    c.run(1000);
+    for (const ic of c.net.lanIndexes()) {
+      c.net.setOneWay(ic, 'server1', 'server3', false); // server3 stops hearing server1
+    }
+    c.run(1700); // server3's heartbeats no longer list server1
+    expect(c.peer('server1', 'server3').summary?.hears).toEqual(['server2', 'server3']);
+    c.core('server1').updateSummary({ revision: 1, hash: '', groups: ['g1'], epochs: { g1: 5 } }, 2);
+    c.run(1720);
+    expect(c.core('server1').announcement()).toMatchObject({ confirmedId: 2, unconfirmed: [] });
+  });
+
   test('the echo of a previous run of the same agent confirms nothing', () => {
     const c = new SimCluster({ intervalMs: 100, timeoutMs: 500, groups: ['g1'] });
     c.startAll();
