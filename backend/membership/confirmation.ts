@@ -48,13 +48,20 @@ export interface AnnouncementState {
 export class Announcements {
   private readonly sentAt = new Map<number, number>();
   private readonly acked = new Map<string, number>();
-  private id = 0;
+  private newest = 0;
   private confirmedId = 0;
   /** First round that carries the newest change of groups or claims. */
   private seq = 0;
   private waitingFor = new Set<string>();
   private abandonedId = 0;
   private abandonedFor: string[] = [];
+  /** An abandonment check() has not reported yet. */
+  private abandonedNews = false;
+
+  /** The newest announcement's id. */
+  get id(): number {
+    return this.newest;
+  }
 
   /** A round was sent with sequence `seq` at `at` (our clock). */
   sent(seq: number, at: number): void {
@@ -66,7 +73,7 @@ export class Announcements {
   restarted(): void {
     this.sentAt.clear();
     this.acked.clear();
-    if (this.confirmedId < this.id) {
+    if (this.confirmedId < this.newest) {
       this.seq = 1;
     }
   }
@@ -84,12 +91,13 @@ export class Announcements {
    * heard now.
    */
   announce(id: number, changed: boolean, nextSeq: number, heard: string[]): void {
-    const lost = this.confirmedId < this.id ? [...this.waitingFor].filter((p) => !heard.includes(p)) : [];
+    const lost = this.confirmedId < this.newest ? [...this.waitingFor].filter((p) => !heard.includes(p)) : [];
     if (lost.length > 0) {
-      this.abandonedId = this.id;
+      this.abandonedId = this.newest;
       this.abandonedFor = lost.sort();
+      this.abandonedNews = true;
     }
-    this.id = Math.max(this.id, id);
+    this.newest = Math.max(this.newest, id);
     if (changed || lost.length > 0) {
       this.waitingFor = new Set(heard);
     }
@@ -98,19 +106,24 @@ export class Announcements {
     }
   }
 
-  /** Checks the newest announcement; true when it has just become confirmed. */
+  /**
+   * Checks the newest announcement (called for every heartbeat received: O(1) once it is
+   * confirmed); true when it has just become confirmed or an older one was abandoned.
+   */
   check(): boolean {
-    if (this.confirmedId >= this.id || this.unconfirmed().length > 0) {
-      return false;
+    const news = this.abandonedNews;
+    this.abandonedNews = false;
+    if (this.confirmedId >= this.newest || this.unconfirmed().length > 0) {
+      return news;
     }
-    this.confirmedId = this.id;
+    this.confirmedId = this.newest;
     this.waitingFor.clear();
     return true;
   }
 
   state(): AnnouncementState {
     return {
-      id: this.id,
+      id: this.newest,
       confirmedId: this.confirmedId,
       unconfirmed: this.unconfirmed(),
       abandonedId: this.abandonedId,
@@ -119,7 +132,7 @@ export class Announcements {
   }
 
   private unconfirmed(): string[] {
-    if (this.confirmedId >= this.id) {
+    if (this.confirmedId >= this.newest) {
       return [];
     }
     return [...this.waitingFor].filter((p) => (this.acked.get(p) ?? 0) < this.seq).sort();

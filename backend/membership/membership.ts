@@ -109,8 +109,6 @@ export class Membership implements TransportSink {
   private readonly rttListeners = new Set<(s: RttSample) => void>();
   /** Which peers have received what we announce now (confirmation.ts). */
   private readonly announcements = new Announcements();
-  private announcementId = 0;
-  private abandonedSeen = 0;
   /** A peer's groups or claims changed: answer at once, so its announcement is confirmed in a round trip. */
   private answerNow = false;
 
@@ -233,7 +231,7 @@ export class Membership implements TransportSink {
   }
 
   /** Throws on a summary that cannot be advertised (see checkSummary). */
-  updateSummary(summary: LocalSummary, id = this.announcementId + 1): void {
+  updateSummary(summary: LocalSummary, id = this.announcements.id + 1): void {
     const problem = checkSummary(summary, this.layout);
     if (problem !== null) {
       throw new TypeError(`invalid heartbeat summary: ${problem}`);
@@ -250,8 +248,7 @@ export class Membership implements TransportSink {
     // An operator's decision travels at once too: a decider may change right after it.
     const desiredChanged = (desired?.revision ?? 0) !== (this.summary.desired?.revision ?? 0);
     this.summary = { revision: summary.revision, hash: summary.hash, groups: [...summary.groups], epochs, desired };
-    this.announcementId = Math.max(this.announcementId, id);
-    this.announcements.announce(this.announcementId, groupsChanged, this.seq + 1, this.heardNow());
+    this.announcements.announce(id, groupsChanged, this.seq + 1, this.heardNow());
     // Peers learn at once that a group was released or taken (a move's next step waits for
     // it); the regular cadence carries on unchanged. A new revision waits for the next round:
     // the two-phase apply tells the peers itself, and announcing it at once only sends them
@@ -396,12 +393,8 @@ export class Membership implements TransportSink {
 
   /** Tells listeners when the newest announcement is confirmed or older ones abandoned. */
   private checkConfirmed(): void {
-    const before = this.announcements.state();
-    this.announcements.check();
-    const after = this.announcements.state();
-    if (after.confirmedId !== before.confirmedId || after.abandonedId !== this.abandonedSeen) {
-      this.abandonedSeen = after.abandonedId;
-      this.emit({ type: 'announcement', state: after, at: this.clock.now() });
+    if (this.announcements.check()) {
+      this.emit({ type: 'announcement', state: this.announcements.state(), at: this.clock.now() });
     }
   }
 
@@ -491,16 +484,16 @@ export class Membership implements TransportSink {
     this.peerVersions.set(peer.name, next.version);
     const prev = peer.summary;
     peer.summary = next;
-    this.answerNow ||=
+    const heldChanged =
       prev !== null &&
       (String(prev.groups) !== String(next.groups) || JSON.stringify(prev.epochs) !== JSON.stringify(next.epochs));
+    this.answerNow ||= heldChanged;
     if (
       prev === null ||
+      heldChanged ||
       prev.revision !== next.revision ||
       prev.hash !== next.hash ||
       prev.layoutMatches !== next.layoutMatches ||
-      String(prev.groups) !== String(next.groups) ||
-      JSON.stringify(prev.epochs) !== JSON.stringify(next.epochs) ||
       JSON.stringify(prev.desired) !== JSON.stringify(next.desired) ||
       String(prev.hears) !== String(next.hears)
     ) {

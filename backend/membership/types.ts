@@ -138,7 +138,8 @@ export interface AnnouncementEvent {
   at: number;
 }
 
-export type MembershipEvent = TransitionEvent | PathEvent | RestartEvent | SummaryEvent | MutedEvent | AnnouncementEvent;
+export type MembershipEvent =
+  TransitionEvent | PathEvent | RestartEvent | SummaryEvent | MutedEvent | AnnouncementEvent;
 
 /** One round-trip time measurement on one path. */
 export interface RttSample {

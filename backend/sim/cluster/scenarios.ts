@@ -246,13 +246,19 @@ export const SCENARIOS: Record<string, Scenario> = {
     healAt: 12_000,
     boundMs: BOUND_MS,
   })),
-  // Seed 9393: the only agent that heard an operator's stop (the partition winner, alone) is
-  // powered off before any other agent hears it; the word is forgotten with it (run.ts), and
-  // the cluster starts g0 again from the configuration. It must still never run twice.
+  // Seed 9393's faults: the only agent that heard an operator's stop (the partition winner,
+  // alone: server1's agent is stopped, server3 cut off) is powered off before any other agent
+  // hears it; the word is forgotten with it (run.ts), and the cluster starts g0 again from the
+  // configuration. It must still never run twice.
   'operator-word-dies-with-its-knower': {
-    ...randomScenario(9393),
     name: 'operator-word-dies-with-its-knower',
-    seed: 9393,
+    ...replay(9393, { servers: 3, groups: 2, mode: 'watchdog' }, [
+      [8602, { kind: 'requests', requests: [req('server3', { op: 'move', group: 'g0', server: 'server2' })] }],
+      [12997, { kind: 'stop-agent', host: 'server1' }],
+      [22446, { kind: 'partition', side: ['server1', 'server2'] }],
+      [24448, { kind: 'requests', requests: [req('server2', { op: 'stop', group: 'g0' })] }],
+      [25586, { kind: 'power-off', host: 'server2' }],
+    ]),
   },
   // Groups left stopped with nobody to start them again, each once found by a random seed
   // (the faults of that seed, run with it). Every server now knows what should run (the
